@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// System-library access to OpenSSL 3. Only headers, plus static inline wrappers for the
+// function-like macros Swift cannot import. Every wrapper is prefixed `coidc_`.
+#ifndef COIDC_OPENSSL_SHIM_H
+#define COIDC_OPENSSL_SHIM_H
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/objects.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+/// OPENSSL_free is a macro over CRYPTO_free.
+static inline void coidc_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
+
+/// BIO_get_mem_data is a macro over BIO_ctrl.
+static inline long coidc_BIO_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
+
+/// SSL_CTX_set_min_proto_version is a macro over SSL_CTX_ctrl.
+static inline int coidc_SSL_CTX_set_min_proto_version(SSL_CTX *context, int version) {
+    return (int)SSL_CTX_set_min_proto_version(context, version);
+}
+
+/// SSL_set_tlsext_host_name is a macro over SSL_ctrl.
+static inline int coidc_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+
+/// EVP_PKEY_fromdata selections are macro expressions.
+static inline int coidc_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
+static inline int coidc_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
+
+#endif

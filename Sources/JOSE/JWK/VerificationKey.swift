@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A public (or HMAC) key ready to verify JWS signatures, parsed into OpenSSL once.
+///
+/// The key fixes which algorithms it verifies: those that fit its kind, narrowed by its own `alg`.
+/// A token can never widen that set.
+public struct VerificationKey: Sendable {
+    /// `kid`, used to select the key for a token.
+    public let keyID: String?
+    /// The key's kind (RSA size, curve, Ed25519, HMAC length).
+    public let kind: KeyKind
+    /// The algorithms this key verifies.
+    public let algorithms: [JWSAlgorithm]
+    /// The public JWK (for HMAC keys, the JWK without `k`).
+    public let jwk: JWK
+    let backing: KeyBacking
+
+    /// Parses a public JWK (a private one is accepted and only its public part used).
+    ///
+    /// Refuses keys marked for encryption (`use: enc`), keys whose `key_ops` lack `verify`, RSA keys
+    /// under 2048 bits, EC points off the curve, unknown curves, and HMAC keys shorter than 32 bytes.
+    /// - Throws: ``JOSEError/Code/invalidKey``.
+    public init(jwk: JWK) throws {
+        if let use = jwk.use, use != "sig" {
+            throw JOSEError.invalidKey(reason: "key \(Self.name(jwk.keyID)) has use \"\(use)\", not \"sig\"")
+        }
+        if let operations = jwk.keyOperations, !operations.contains("verify") {
+            throw JOSEError.invalidKey(reason: "key \(Self.name(jwk.keyID)) key_ops do not include \"verify\"")
+        }
+        let backing = try (jwk.keyType == "oct" ? jwk : jwk.publicKey).makeBacking(requirePrivate: false)
+        try self.init(backing: backing, keyID: jwk.keyID, keyAlgorithm: jwk.algorithm, jwk: jwk)
+    }
+
+    /// Parses a PEM public key (`-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo).
+    /// - Throws: ``JOSEError/Code/invalidKey``.
+    public init(pem: String, keyID: String? = nil, algorithm: JWSAlgorithm? = nil) throws {
+        let key = try EVPKey.pem(pem)
+        guard !key.isPrivate else {
+            throw JOSEError.invalidKey(reason: "expected a PUBLIC KEY PEM, found a private key")
+        }
+        try self.init(evpKey: key, keyID: keyID, algorithm: algorithm)
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo.
+    /// - Throws: ``JOSEError/Code/invalidKey``.
+    public init(subjectPublicKeyInfo der: [UInt8], keyID: String? = nil, algorithm: JWSAlgorithm? = nil) throws {
+        try self.init(evpKey: try EVPKey.publicKey(subjectPublicKeyInfo: der), keyID: keyID, algorithm: algorithm)
+    }
+
+    /// An HMAC key (RFC 7518 §3.2); it must be at least as long as the hash of each algorithm it verifies.
+    /// - Throws: ``JOSEError/Code/invalidKey`` for a secret shorter than 32 bytes.
+    public init(hmacSecret secret: [UInt8], keyID: String? = nil, algorithm: JWSAlgorithm? = nil) throws {
+        var jwk = JWK(keyType: "oct")
+        jwk.keyID = keyID
+        jwk.algorithm = algorithm
+        try self.init(backing: try KeyBacking.hmac(secret: secret), keyID: keyID, keyAlgorithm: algorithm, jwk: jwk)
+    }
+
+    init(evpKey: EVPKey, keyID: String?, algorithm: JWSAlgorithm?) throws {
+        var jwk = try JWK.make(from: evpKey, includePrivate: false)
+        jwk.keyID = keyID
+        jwk.algorithm = algorithm
+        try self.init(backing: .asymmetric(evpKey), keyID: keyID, keyAlgorithm: algorithm, jwk: jwk)
+    }
+
+    init(backing: KeyBacking, keyID: String?, keyAlgorithm: JWSAlgorithm?, jwk: JWK) throws {
+        let kind = backing.kind
+        if case .rsa(let bits) = kind, bits < 2048 {
+            throw JOSEError.invalidKey(reason: "RSA key of \(bits) bits (minimum 2048)")
+        }
+        self.backing = backing
+        self.kind = kind
+        self.keyID = keyID
+        self.algorithms = try allowedAlgorithms(kind: kind, keyAlgorithm: keyAlgorithm)
+        var publicJWK = jwk.keyType == "oct" ? jwk : jwk.publicKey
+        publicJWK.k = nil
+        self.jwk = publicJWK
+    }
+
+    /// Whether the key may verify tokens of `algorithm`.
+    public func fits(_ algorithm: JWSAlgorithm) -> Bool { self.algorithms.contains(algorithm) }
+
+    /// Verifies a raw signature over `message` with `algorithm`.
+    ///
+    /// Returns `false` (never throws) for a bad or malformed signature, and for an algorithm that does
+    /// not fit this key.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
+        guard self.fits(algorithm) else { return false }
+        return self.backing.isValidSignature(signature, for: message, algorithm: algorithm)
+    }
+
+    static func name(_ keyID: String?) -> String {
+        guard let keyID else { return "(no kid)" }
+        return "\"\(String(keyID.prefix(64)))\""
+    }
+}

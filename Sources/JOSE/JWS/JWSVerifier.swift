@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Verifies compact JWS against keys the caller trusts.
+///
+/// The accepted algorithm is decided by the caller and the keys, never by the token: a token's `alg`
+/// must be in the caller's allow-list (when given) and must fit the selected key. `none` is always
+/// rejected. With a `kid`, only keys with that `kid` are tried; without one, every fitting key is.
+/// Unknown `crit` extensions are rejected.
+public struct JWSVerifier: Sendable {
+    /// The keys tried, in order.
+    public let keys: [VerificationKey]
+    /// Keys that were left out of the set given at init, with the reason.
+    public let skippedKeys: [JWKSet.SkippedKey]
+    /// The caller's allow-list; `nil` means "whatever fits the key".
+    public let allowedAlgorithms: Set<JWSAlgorithm>?
+    /// `crit` extension names the caller processes itself.
+    public let understoodCriticalHeaders: Set<String>
+
+    /// Creates a verifier over explicit keys.
+    /// - Parameters:
+    ///   - keys: the trusted keys.
+    ///   - algorithms: when given, the only algorithms accepted (each must still fit the key).
+    ///   - understoodCriticalHeaders: `crit` names the caller understands and will check itself.
+    /// - Throws: ``JOSEError/Code/invalidKey`` when the keys mix HMAC secrets with public keys.
+    public init(
+        keys: [VerificationKey], algorithms: Set<JWSAlgorithm>? = nil, understoodCriticalHeaders: Set<String> = []
+    ) throws {
+        try self.init(keys: keys, skipped: [], algorithms: algorithms, understood: understoodCriticalHeaders)
+    }
+
+    /// Creates a verifier over a JWK Set; keys that cannot verify are skipped and listed in ``skippedKeys``.
+    /// - Throws: ``JOSEError/Code/invalidKey`` when the set mixes HMAC secrets with public keys.
+    public init(
+        keySet: JWKSet, algorithms: Set<JWSAlgorithm>? = nil, understoodCriticalHeaders: Set<String> = []
+    ) throws {
+        let (keys, skipped) = keySet.verificationKeys()
+        try self.init(keys: keys, skipped: skipped, algorithms: algorithms, understood: understoodCriticalHeaders)
+    }
+
+    private init(
+        keys: [VerificationKey], skipped: [JWKSet.SkippedKey], algorithms: Set<JWSAlgorithm>?,
+        understood: Set<String>
+    ) throws {
+        let symmetric = keys.filter { if case .symmetric = $0.kind { true } else { false } }.count
+        guard symmetric == 0 || symmetric == keys.count else {
+            throw JOSEError.invalidKey(reason: "key set mixes HMAC secrets with public keys")
+        }
+        self.keys = keys
+        self.skippedKeys = skipped
+        self.allowedAlgorithms = algorithms.map { $0.filter { $0 != .none } }
+        self.understoodCriticalHeaders = understood
+    }
+
+    /// Parses and verifies a compact JWS.
+    /// - Returns: the verified header and payload, and the key that verified it.
+    /// - Throws: ``JOSEError`` with ``JOSEError/Code/algorithmNotAllowed``, ``JOSEError/Code/keyNotFound``,
+    ///   ``JOSEError/Code/invalidSignature``, ``JOSEError/Code/unsupportedCriticalHeader``,
+    ///   ``JOSEError/Code/invalidKey`` (an ambiguous `kid`), or a parsing code.
+    public func verify(_ compact: String) throws -> VerifiedJWS {
+        try self.verify(try CompactJWS(compact))
+    }
+
+    /// Verifies an already parsed compact JWS.
+    public func verify(_ jws: CompactJWS) throws -> VerifiedJWS {
+        let algorithm = jws.header.algorithm
+        try self.checkAlgorithm(algorithm)
+        try self.checkCritical(jws.header)
+        let candidates = try self.candidates(for: jws.header)
+        for key in candidates where key.backing.isValidSignature(jws.signature, for: jws.signingInput, algorithm: algorithm) {
+            return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
+        }
+        let which = jws.header.keyID.map { " with kid \(VerificationKey.name($0))" } ?? " with any of \(candidates.count) keys"
+        throw JOSEError.invalidSignature(reason: "\(algorithm) signature does not verify\(which)")
+    }
+
+    private func checkAlgorithm(_ algorithm: JWSAlgorithm) throws {
+        if algorithm.rawValue.lowercased() == "none" {
+            throw JOSEError.algorithmNotAllowed(reason: "alg \"none\" is never accepted")
+        }
+        guard algorithm.isSupported else {
+            throw JOSEError.algorithmNotAllowed(reason: "unsupported alg \"\(String(algorithm.rawValue.prefix(32)))\"")
+        }
+        if let allowed = self.allowedAlgorithms, !allowed.contains(algorithm) {
+            let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            throw JOSEError.algorithmNotAllowed(reason: "alg \(algorithm) is not allowed (allowed: \(list))")
+        }
+    }
+
+    private func checkCritical(_ header: JWSHeader) throws {
+        guard let critical = header.critical else { return }
+        let registered: Set<String> = [
+            "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
+        ]
+        for name in critical {
+            let shown = String(name.prefix(32))
+            if registered.contains(name) {
+                throw JOSEError.unsupportedCriticalHeader(reason: "crit lists registered header \"\(shown)\"")
+            }
+            guard self.understoodCriticalHeaders.contains(name) else {
+                throw JOSEError.unsupportedCriticalHeader(reason: "crit extension \"\(shown)\" is not understood")
+            }
+            guard header.members[name] != nil else {
+                throw JOSEError.unsupportedCriticalHeader(reason: "crit extension \"\(shown)\" is absent from the header")
+            }
+        }
+    }
+
+    private func candidates(for header: JWSHeader) throws -> [VerificationKey] {
+        let algorithm = header.algorithm
+        guard let keyID = header.keyID else {
+            let fitting = self.keys.filter { $0.fits(algorithm) }
+            guard !fitting.isEmpty else { throw JOSEError.keyNotFound(reason: "no key fits alg \(algorithm)") }
+            return fitting
+        }
+        let named = self.keys.filter { $0.keyID == keyID }
+        guard !named.isEmpty else {
+            if let skipped = self.skippedKeys.first(where: { $0.keyID == keyID }) {
+                throw JOSEError.keyNotFound(reason: "kid \(VerificationKey.name(keyID)) is unusable: \(skipped.reason)")
+            }
+            throw JOSEError.keyNotFound(reason: "kid \(VerificationKey.name(keyID)) not in JWKS")
+        }
+        let fitting = named.filter { $0.fits(algorithm) }
+        guard !fitting.isEmpty else {
+            let kinds = named.map(\.kind.description).joined(separator: ", ")
+            throw JOSEError.algorithmNotAllowed(
+                reason: "alg \(algorithm) does not fit key \(VerificationKey.name(keyID)) (\(kinds))")
+        }
+        guard fitting.count == 1 else {
+            throw JOSEError.invalidKey(reason: "kid \(VerificationKey.name(keyID)) is ambiguous: \(fitting.count) keys")
+        }
+        return fitting
+    }
+}
+
+/// A JWS whose signature has been verified.
+public struct VerifiedJWS: Sendable {
+    /// The protected header.
+    public let header: JWSHeader
+    /// The payload bytes.
+    public let payload: [UInt8]
+    /// The key that verified the signature.
+    public let key: VerificationKey
+}
