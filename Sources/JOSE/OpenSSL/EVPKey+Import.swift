@@ -14,7 +14,7 @@ extension EVPKey {
 
     /// Builds an RSA key from big-endian modulus and exponent (and optionally the private parts).
     static func rsa(modulus: [UInt8], exponent: [UInt8], privateComponents: RSAPrivateComponents?) throws -> EVPKey {
-        var parameters: [(String, [UInt8])] = [("n", modulus), ("e", exponent)]
+        var parameters: [(StaticString, [UInt8])] = [("n", modulus), ("e", exponent)]
         if let privateComponents {
             parameters += [
                 ("d", privateComponents.d), ("rsa-factor1", privateComponents.p),
@@ -30,7 +30,7 @@ extension EVPKey {
     /// to lie on the curve, so invalid-curve attacks fail here.
     static func ec(curve: ECCurve, x: [UInt8], y: [UInt8], d: [UInt8]?) throws -> EVPKey {
         let point = [0x04] + x + y
-        var numbers: [(String, [UInt8])] = []
+        var numbers: [(StaticString, [UInt8])] = []
         if let d { numbers.append(("priv", d)) }
         let key = try self.fromData(
             type: "EC", bigNumbers: numbers, strings: [("group", curve.openSSLGroupName)], octets: [("pub", point)],
@@ -121,34 +121,46 @@ extension EVPKey {
         return try unsafe EVPKey(takingOwnershipOf: pointer, isPrivate: isPrivate)
     }
 
+    /// Builds a key with `EVP_PKEY_fromdata`.
+    ///
+    /// `OSSL_PARAM_BLD` keeps pointers to the names and buffers until `OSSL_PARAM_BLD_to_param`, so
+    /// names are static strings and values are copied into buffers that live until the params are built.
     private static func fromData(
-        type: String, bigNumbers: [(String, [UInt8])], strings: [(String, String)], octets: [(String, [UInt8])],
-        isPrivate: Bool
+        type: String, bigNumbers: [(StaticString, [UInt8])], strings: [(StaticString, String)],
+        octets: [(StaticString, [UInt8])], isPrivate: Bool
     ) throws -> EVPKey {
         guard let builder = unsafe OSSL_PARAM_BLD_new() else { throw JOSEError.invalidKey(reason: "out of memory") }
         defer { unsafe OSSL_PARAM_BLD_free(builder) }
         var numbers: [OpaquePointer] = unsafe []
         defer { for unsafe number in unsafe numbers { unsafe BN_clear_free(number) } }
+        var buffers: [UnsafeMutableRawBufferPointer] = unsafe []
+        defer { for unsafe buffer in unsafe buffers { unsafe buffer.deallocate() } }
         for (name, bytes) in bigNumbers {
             let number = unsafe bytes.withUnsafeBufferPointer { buffer in
                 unsafe BN_bin2bn(buffer.baseAddress, Int32(buffer.count), nil)
             }
             guard let number = unsafe number else { throw JOSEError.invalidKey(reason: "out of memory") }
             unsafe numbers.append(number)
-            guard unsafe OSSL_PARAM_BLD_push_BN(builder, name, number) == 1 else {
+            guard unsafe OSSL_PARAM_BLD_push_BN(builder, Self.cName(name), number) == 1 else {
                 throw JOSEError.invalidKey(reason: "bad parameter \(name)")
             }
         }
         for (name, value) in strings {
-            guard unsafe OSSL_PARAM_BLD_push_utf8_string(builder, name, value, 0) == 1 else {
+            let bytes = Array(value.utf8) + [0]
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            unsafe buffers.append(buffer)
+            unsafe buffer.copyBytes(from: bytes)
+            let text = unsafe buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+            guard unsafe OSSL_PARAM_BLD_push_utf8_string(builder, Self.cName(name), text, 0) == 1 else {
                 throw JOSEError.invalidKey(reason: "bad parameter \(name)")
             }
         }
         for (name, bytes) in octets {
-            let status = unsafe bytes.withUnsafeBytes { buffer in
-                unsafe OSSL_PARAM_BLD_push_octet_string(builder, name, buffer.baseAddress, buffer.count)
-            }
-            guard status == 1 else { throw JOSEError.invalidKey(reason: "bad parameter \(name)") }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+            unsafe buffers.append(buffer)
+            unsafe buffer.copyBytes(from: bytes)
+            guard unsafe OSSL_PARAM_BLD_push_octet_string(builder, Self.cName(name), buffer.baseAddress, bytes.count) == 1
+            else { throw JOSEError.invalidKey(reason: "bad parameter \(name)") }
         }
         guard let parameters = unsafe OSSL_PARAM_BLD_to_param(builder) else {
             throw JOSEError.invalidKey(reason: "out of memory")
@@ -167,6 +179,11 @@ extension EVPKey {
             throw JOSEError.invalidKey(reason: "\(type) key rejected: \(OpenSSLErrorQueue.drain())")
         }
         return try unsafe EVPKey(takingOwnershipOf: key, isPrivate: isPrivate)
+    }
+
+    /// A static string's bytes as a C string that lives for the whole process.
+    private static func cName(_ name: StaticString) -> UnsafePointer<CChar> {
+        unsafe UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 
     /// Checks that an EC public point is on the curve and not the point at infinity.
