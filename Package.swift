@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PKCETests", dependencies: ["PKCE"], swiftSettings: strictSettings),
         .testTarget(
             name: "OIDCCommandLineTests",
-            dependencies: ["JOSE"],
+            dependencies: ["JOSE", "OIDCCommandLine"],
             swiftSettings: strictSettings
         ),
     ]
