@@ -95,7 +95,8 @@ import Testing
         let secret = Array(try #require(Self.rsaKey.publicJWK.n).utf8)
         var forged = try SigningKey(hmacSecret: secret)
         forged.keyID = "rsa-1"
-        let confused = try self.verify(["--alg", "HS256,RS256"], token: try Self.token(forged), jwks: jwks)
+        let confused = try self.verify(
+            ["--alg", "HS256,RS256"], token: try Self.token(forged, algorithm: .hs256), jwks: jwks)
         #expect(confused.exitCode == 1)
         #expect(confused.standardError.hasPrefix("error: alg HS256 does not fit key"))
     }
