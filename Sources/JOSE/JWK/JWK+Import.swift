@@ -36,6 +36,7 @@ extension JWK {
         guard let last = exponent.last, last & 1 == 1, exponent != [1], exponent.count <= 8 else {
             throw JOSEError.invalidKey(reason: "RSA public exponent must be odd, greater than 1 and at most 64 bits")
         }
+        try ROCAFingerprint.check(modulus: modulus)
         var privateComponents: EVPKey.RSAPrivateComponents? = nil
         if self.d != nil || requirePrivate {
             guard self.otherMembers["oth"] == nil else {

@@ -60,6 +60,9 @@ public struct SigningKey: Sendable {
     }
 
     private init(evpKey: EVPKey, keyID: String?, algorithm: JWSAlgorithm?) throws {
+        if case .rsa = evpKey.family, let modulus = evpKey.bigNumberParameter("n") {
+            try ROCAFingerprint.check(modulus: modulus)
+        }
         var jwk = try JWK.make(from: evpKey, includePrivate: true)
         jwk.keyID = keyID
         try self.init(backing: .asymmetric(evpKey), keyID: keyID, algorithm: algorithm, jwk: jwk)

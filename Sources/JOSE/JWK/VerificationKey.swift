@@ -18,7 +18,8 @@ public struct VerificationKey: Sendable {
     /// Parses a public JWK (a private one is accepted and only its public part used).
     ///
     /// Refuses keys marked for encryption (`use: enc`), keys whose `key_ops` lack `verify`, RSA keys
-    /// under 2048 bits, EC points off the curve, unknown curves, and HMAC keys shorter than 32 bytes.
+    /// under 2048 bits or with the ROCA fingerprint (CVE-2017-15361), EC points off the curve, unknown
+    /// curves, and HMAC keys shorter than 32 bytes.
     /// - Throws: ``JOSEError/Code/invalidKey``.
     public init(jwk: JWK) throws {
         if let use = jwk.use, use != "sig" {
@@ -32,6 +33,8 @@ public struct VerificationKey: Sendable {
     }
 
     /// Parses a PEM public key (`-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo).
+    ///
+    /// RSA keys under 2048 bits or with the ROCA fingerprint (CVE-2017-15361) are refused.
     /// - Throws: ``JOSEError/Code/invalidKey``.
     public init(pem: String, keyID: String? = nil, algorithm: JWSAlgorithm? = nil) throws {
         let key = try EVPKey.pem(pem)
@@ -42,6 +45,8 @@ public struct VerificationKey: Sendable {
     }
 
     /// Parses a DER SubjectPublicKeyInfo.
+    ///
+    /// RSA keys under 2048 bits or with the ROCA fingerprint (CVE-2017-15361) are refused.
     /// - Throws: ``JOSEError/Code/invalidKey``.
     public init(subjectPublicKeyInfo der: [UInt8], keyID: String? = nil, algorithm: JWSAlgorithm? = nil) throws {
         try self.init(evpKey: try EVPKey.publicKey(subjectPublicKeyInfo: der), keyID: keyID, algorithm: algorithm)
@@ -57,6 +62,9 @@ public struct VerificationKey: Sendable {
     }
 
     init(evpKey: EVPKey, keyID: String?, algorithm: JWSAlgorithm?) throws {
+        if case .rsa = evpKey.family, let modulus = evpKey.bigNumberParameter("n") {
+            try ROCAFingerprint.check(modulus: modulus)
+        }
         var jwk = try JWK.make(from: evpKey, includePrivate: false)
         jwk.keyID = keyID
         jwk.algorithm = algorithm
