@@ -17,10 +17,13 @@ let package = Package(
     products: [
         .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "PKCE", targets: ["PKCE"]),
+        .library(name: "Transport", targets: ["Transport"]),
         .executable(name: "oidc", targets: ["OIDCCommandLine"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +33,16 @@ let package = Package(
         ),
         .target(name: "JOSE", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "PKCE", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(
+            name: "Transport",
+            dependencies: [
+                "COpenSSL", "CZlib",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "OIDCCommandLine",
             dependencies: [
@@ -45,6 +58,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PKCETests", dependencies: ["PKCE"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: [
+                "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Servers"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "OIDCCommandLineTests",
             dependencies: ["JOSE", "OIDCCommandLine"],

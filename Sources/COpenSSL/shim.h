@@ -42,4 +42,22 @@ static inline int coidc_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
 static inline int coidc_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
 static inline int coidc_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
 
+/// SSL_CTX_set_mode is a macro over SSL_CTX_ctrl.
+static inline long coidc_SSL_CTX_set_mode(SSL_CTX *context, long mode) { return SSL_CTX_set_mode(context, mode); }
+
+/// SSL_CTX_set_session_cache_mode is a macro over SSL_CTX_ctrl.
+static inline long coidc_SSL_CTX_set_session_cache_mode(SSL_CTX *context, long mode) {
+    return SSL_CTX_set_session_cache_mode(context, mode);
+}
+
+/// The SSL_OP_* option bits are macro expressions (SSL_OP_BIT).
+static inline uint64_t coidc_SSL_OP_NO_COMPRESSION(void) { return SSL_OP_NO_COMPRESSION; }
+static inline uint64_t coidc_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
+
+/// BIO_set_mem_eof_return is a macro over BIO_ctrl.
+static inline long coidc_BIO_set_mem_eof_return(BIO *bio, int value) { return BIO_set_mem_eof_return(bio, value); }
+
+/// ERR_GET_REASON is a macro in some OpenSSL 3 releases and an inline function in others.
+static inline int coidc_ERR_GET_REASON(unsigned long code) { return ERR_GET_REASON(code); }
+
 #endif

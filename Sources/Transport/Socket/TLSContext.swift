@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+import COpenSSL
+import Synchronization
+
+/// An owned client `SSL_CTX`, configured once, plus a small cache of resumable sessions.
+///
+/// OpenSSL allows one configured `SSL_CTX` to create `SSL` objects from many threads at once
+/// (openssl-threads(7)); it is never mutated after `init`. The session cache has its own lock.
+@safe
+final class TLSContext: @unchecked Sendable {  // immutable SSL_CTX after init (see above); sessions are behind a Mutex
+    /// `SSL_CTX *`, owned (+1).
+    let pointer: OpaquePointer
+    private let sessions = Mutex<[String: TLSSession]>([:])
+    private static let maximumCachedSessions = 256
+
+    /// - Parameters:
+    ///   - usesSystemTrustStore: load OpenSSL's default paths, which honour `SSL_CERT_FILE` and `SSL_CERT_DIR`.
+    ///   - additionalTrustRootsFile: a PEM bundle of extra CA certificates to trust.
+    ///   - clientCertificateFile/clientPrivateKeyFile: PEM files for mutual TLS.
+    ///   - requiresTLS13: raise the minimum from TLS 1.2 to TLS 1.3.
+    /// - Throws: `TransportError.invalidConfiguration` naming the file or setting that failed.
+    init(
+        usesSystemTrustStore: Bool, additionalTrustRootsFile: String?, clientCertificateFile: String?,
+        clientPrivateKeyFile: String?, requiresTLS13: Bool
+    ) throws {
+        guard let context = unsafe SSL_CTX_new(TLS_client_method()) else {
+            throw TransportError.invalidConfiguration(reason: "SSL_CTX_new: \(OpenSSLErrors.drain())")
+        }
+        unsafe self.pointer = context
+        let minimum = requiresTLS13 ? TLS1_3_VERSION : TLS1_2_VERSION
+        guard unsafe coidc_SSL_CTX_set_min_proto_version(context, minimum) == 1 else {
+            throw TransportError.invalidConfiguration(reason: "cannot set the minimum TLS version")
+        }
+        _ = unsafe SSL_CTX_set_options(
+            context, coidc_SSL_OP_NO_COMPRESSION() | coidc_SSL_OP_NO_RENEGOTIATION())
+        unsafe SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        // Sessions are kept by hand (see `takeSession`/`store`), not in OpenSSL's internal client store.
+        _ = unsafe coidc_SSL_CTX_set_session_cache_mode(
+            context, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
+        if usesSystemTrustStore {
+            guard unsafe SSL_CTX_set_default_verify_paths(context) == 1 else {
+                throw TransportError.invalidConfiguration(
+                    reason: "cannot load the system trust store: \(OpenSSLErrors.drain())")
+            }
+        }
+        if let file = additionalTrustRootsFile {
+            guard unsafe SSL_CTX_load_verify_locations(context, file, nil) == 1 else {
+                throw TransportError.invalidConfiguration(
+                    reason: "cannot load CA bundle \(file): \(OpenSSLErrors.drain())")
+            }
+        }
+        switch (clientCertificateFile, clientPrivateKeyFile) {
+        case (nil, nil):
+            break
+        case (let certificate?, let key?):
+            guard unsafe SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
+                throw TransportError.invalidConfiguration(
+                    reason: "cannot load client certificate \(certificate): \(OpenSSLErrors.drain())")
+            }
+            guard unsafe SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
+                throw TransportError.invalidConfiguration(
+                    reason: "cannot load client key \(key): \(OpenSSLErrors.drain())")
+            }
+            guard unsafe SSL_CTX_check_private_key(context) == 1 else {
+                throw TransportError.invalidConfiguration(
+                    reason: "the client key does not match the client certificate: \(OpenSSLErrors.drain())")
+            }
+        default:
+            throw TransportError.invalidConfiguration(
+                reason: "mutual TLS needs both a client certificate and its private key")
+        }
+        OpenSSLErrors.clear()
+    }
+
+    deinit { unsafe SSL_CTX_free(self.pointer) }
+
+    /// Removes and returns the cached session for `key` (a TLS 1.3 ticket is used once, RFC 8446 §C.4).
+    func takeSession(for key: String) -> TLSSession? {
+        self.sessions.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// Caches `session` for the next connection to `key`.
+    func store(_ session: TLSSession, for key: String) {
+        self.sessions.withLock { sessions in
+            if sessions.count >= Self.maximumCachedSessions, sessions[key] == nil, let victim = sessions.keys.first {
+                sessions[victim] = nil
+            }
+            sessions[key] = session
+        }
+    }
+}
+
+/// An owned `SSL_SESSION` (+1).
+@safe
+final class TLSSession: @unchecked Sendable {  // SSL_SESSION is reference-counted with internal locking and not mutated here
+    let pointer: OpaquePointer
+
+    init(takingOwnershipOf pointer: OpaquePointer) { unsafe self.pointer = pointer }
+
+    deinit { unsafe SSL_SESSION_free(self.pointer) }
+}
+
+/// OpenSSL's thread-local error queue. Drained at once after a failing call, never across an `await`.
+enum OpenSSLErrors {
+    /// Empties the queue and returns its entries as one line.
+    static func drain() -> String {
+        var reasons: [String] = []
+        while true {
+            let code = ERR_get_error()
+            if code == 0 { break }
+            if let text = unsafe ERR_reason_error_string(code) {
+                reasons.append(unsafe String(cString: text))
+            } else {
+                reasons.append("OpenSSL error \(code)")
+            }
+        }
+        return reasons.isEmpty ? "no OpenSSL error recorded" : reasons.joined(separator: "; ")
+    }
+
+    /// Empties the queue, ignoring its contents.
+    static func clear() { ERR_clear_error() }
+}
