@@ -25,15 +25,26 @@ struct Digest: Sendable {
     /// Hashes `bytes` in one shot.
     func hash(_ bytes: [UInt8]) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: self.size)
-        var length: UInt32 = 0
-        let status = unsafe bytes.withUnsafeBufferPointer { input in
+        unsafe bytes.withUnsafeBufferPointer { input in
             unsafe output.withUnsafeMutableBufferPointer { out in
-                unsafe EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, self.evpMD, nil)
+                unsafe self.hash(UnsafeRawBufferPointer(input), into: out.baseAddress!)
             }
         }
-        // SHA-2 over memory cannot fail short of memory exhaustion.
-        precondition(status == 1 && Int(length) == self.size, "EVP_Digest failed")
         return output
+    }
+
+    /// Hashes `input` into `output` (at least ``size`` bytes) with a pooled `EVP_MD_CTX`.
+    func hash(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) {
+        let context = unsafe self.handle.contexts.take(tag: 0) ?? EVP_MD_CTX_new()
+        guard let context = unsafe context else { preconditionFailure("out of memory") }
+        var length: UInt32 = 0
+        let status =
+            unsafe EVP_DigestInit_ex2(context, self.evpMD, nil) == 1
+            && EVP_DigestUpdate(context, input.baseAddress, input.count) == 1
+            && EVP_DigestFinal_ex(context, output, &length) == 1
+        unsafe self.handle.contexts.put(context, tag: 0)
+        // SHA-2 over memory cannot fail short of memory exhaustion.
+        precondition(status && Int(length) == self.size, "SHA-2 digest failed")
     }
 }
 
@@ -41,6 +52,8 @@ struct Digest: Sendable {
 @safe
 private final class FetchedDigest: @unchecked Sendable {  // immutable after init; EVP_MD is shareable
     let pointer: OpaquePointer
+    /// Reusable `EVP_MD_CTX`s for this digest.
+    let contexts = unsafe ContextPool(capacity: 16) { context, _ in unsafe EVP_MD_CTX_free(context) }
 
     init(name: String) {
         guard let fetched = unsafe EVP_MD_fetch(nil, name, nil) else {

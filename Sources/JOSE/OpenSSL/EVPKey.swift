@@ -45,37 +45,98 @@ final class EVPKey: @unchecked Sendable {
         }
     }
 
+    /// Verification contexts set up once per scheme (`EVP_PKEY_CTX`), and `EVP_MD_CTX`s for Ed25519.
+    private let contexts = unsafe ContextPool { context, tag in
+        // The Ed25519 tag holds EVP_MD_CTXs; every other tag holds EVP_PKEY_CTXs.
+        if tag == SignatureScheme.edDSATag {
+            unsafe EVP_MD_CTX_free(context)
+        } else {
+            unsafe EVP_PKEY_CTX_free(context)
+        }
+    }
+
     deinit { unsafe EVP_PKEY_free(self.pointer) }
 
     /// The key size in bits (the modulus for RSA).
     var bits: Int { Int(unsafe EVP_PKEY_get_bits(self.pointer)) }
 
-    /// Verifies `signature` over `message` with the given scheme. Malformed signatures return `false`.
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8], scheme: SignatureScheme) -> Bool {
-        let derSignature: [UInt8]
+    /// Verifies `signature` over the first `messageLength` bytes of `message` with the given scheme.
+    /// Malformed signatures return `false`.
+    ///
+    /// RSA and ECDSA hash the message themselves and call `EVP_PKEY_verify` on a pooled context that was
+    /// set up once (padding, salt length, digest): no per-call context creation or provider look-up.
+    /// Ed25519 cannot pre-hash, so it re-initialises a pooled `EVP_MD_CTX` per call.
+    func isValidSignature(_ signature: [UInt8], for message: [UInt8], messageLength: Int? = nil, scheme: SignatureScheme)
+        -> Bool
+    {
+        let length = messageLength ?? message.count
+        precondition(length <= message.count)
+        defer { OpenSSLErrorQueue.clear() }
         switch scheme {
-        case .ecdsa(_, let curve):
+        case .ecdsa(let digest, let curve):
             guard let der = ECDSASignature.der(fromRaw: signature, componentSize: curve.componentSize) else {
                 return false
             }
-            derSignature = der
-        case .pkcs1, .pss:
+            return self.verifyDigest(der, message: message, length: length, digest: digest, scheme: scheme)
+        case .pkcs1(let digest), .pss(let digest):
             // RSA signatures are exactly the modulus length (RFC 8017 §8.2.2 step 1).
             guard signature.count == (self.bits + 7) / 8 else { return false }
-            derSignature = signature
+            return self.verifyDigest(signature, message: message, length: length, digest: digest, scheme: scheme)
         case .eddsa:
             guard signature.count == 64 else { return false }
-            derSignature = signature
-        }
-        guard let context = unsafe EVP_MD_CTX_new() else { return false }
-        defer { unsafe EVP_MD_CTX_free(context) }
-        defer { OpenSSLErrorQueue.clear() }
-        guard unsafe self.initialize(context, scheme: scheme, forSigning: false) else { return false }
-        return unsafe derSignature.withUnsafeBufferPointer { sig in
-            unsafe message.withUnsafeBufferPointer { msg in
-                unsafe EVP_DigestVerify(context, sig.baseAddress, sig.count, msg.baseAddress, msg.count) == 1
+            let context = unsafe self.contexts.take(tag: SignatureScheme.edDSATag) ?? EVP_MD_CTX_new()
+            guard let context = unsafe context else { return false }
+            defer { unsafe self.contexts.put(context, tag: SignatureScheme.edDSATag) }
+            guard unsafe EVP_DigestVerifyInit(context, nil, nil, nil, self.pointer) == 1 else { return false }
+            return unsafe signature.withUnsafeBufferPointer { sig in
+                unsafe message.withUnsafeBufferPointer { msg in
+                    unsafe EVP_DigestVerify(context, sig.baseAddress, sig.count, msg.baseAddress, length) == 1
+                }
             }
         }
+    }
+
+    private func verifyDigest(
+        _ signature: [UInt8], message: [UInt8], length: Int, digest: Digest, scheme: SignatureScheme
+    ) -> Bool {
+        let tag = scheme.tag
+        guard let context = unsafe self.contexts.take(tag: tag) ?? self.makeVerifyContext(scheme: scheme) else {
+            return false
+        }
+        defer { unsafe self.contexts.put(context, tag: tag) }
+        return unsafe withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hash in
+            unsafe message.withUnsafeBytes { bytes in
+                unsafe digest.hash(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), into: hash.baseAddress!)
+            }
+            return unsafe signature.withUnsafeBufferPointer { sig in
+                unsafe EVP_PKEY_verify(context, sig.baseAddress, sig.count, hash.baseAddress, digest.size) == 1
+            }
+        }
+    }
+
+    /// An `EVP_PKEY_CTX` initialised for verification with the scheme's padding and digest.
+    private func makeVerifyContext(scheme: SignatureScheme) -> OpaquePointer? {
+        guard let digest = scheme.digest, let context = unsafe EVP_PKEY_CTX_new_from_pkey(nil, self.pointer, nil) else {
+            return nil
+        }
+        var ready =
+            unsafe EVP_PKEY_verify_init(context) == 1 && EVP_PKEY_CTX_set_signature_md(context, digest.evpMD) == 1
+        switch scheme {
+        case .pkcs1:
+            ready = unsafe ready && EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
+        case .pss:
+            // RFC 7518 §3.5: the salt is as long as the hash; MGF1 uses the same hash (the default).
+            ready =
+                unsafe ready && EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1
+        default:
+            break
+        }
+        guard ready else {
+            unsafe EVP_PKEY_CTX_free(context)
+            return nil
+        }
+        return unsafe context
     }
 
     /// Signs `message`; ECDSA output is converted to the JWS raw `r || s` form.
@@ -130,6 +191,18 @@ enum SignatureScheme: Sendable {
     case pss(Digest)
     case ecdsa(Digest, ECCurve)
     case eddsa
+
+    /// Tags pooled contexts so that differently configured ones never mix.
+    var tag: Int {
+        switch self {
+        case .pkcs1(let digest): return digest.size
+        case .pss(let digest): return 1000 + digest.size
+        case .ecdsa(let digest, _): return 2000 + digest.size
+        case .eddsa: return Self.edDSATag
+        }
+    }
+
+    static let edDSATag = 3000
 
     var digest: Digest? {
         switch self {

@@ -39,29 +39,46 @@ final class HMACKey: @unchecked Sendable {  // the template is never mutated aft
 
     deinit { unsafe EVP_MAC_CTX_free(self.template) }
 
-    /// The full-length MAC of `message`.
-    func authenticationCode(for message: [UInt8]) -> [UInt8]? {
-        guard let context = unsafe EVP_MAC_CTX_dup(self.template) else { return nil }
-        defer { unsafe EVP_MAC_CTX_free(context) }
+    /// Reusable contexts keyed like the template; `EVP_MAC_init` with a null key resets one for reuse.
+    private let contexts = unsafe ContextPool(capacity: 16) { context, _ in unsafe EVP_MAC_CTX_free(context) }
+
+    /// The full-length MAC of the first `length` bytes of `message`.
+    func authenticationCode(for message: [UInt8], length: Int? = nil) -> [UInt8]? {
         var output = [UInt8](repeating: 0, count: self.digest.size)
-        var length = 0
-        let status = unsafe message.withUnsafeBufferPointer { msg in
-            unsafe output.withUnsafeMutableBufferPointer { out in
-                guard unsafe EVP_MAC_update(context, msg.baseAddress, msg.count) == 1 else { return Int32(0) }
-                return unsafe EVP_MAC_final(context, out.baseAddress, &length, out.count)
-            }
+        let ok = unsafe output.withUnsafeMutableBufferPointer { out in
+            unsafe self.computeCode(message, length: length ?? message.count, into: out.baseAddress!)
         }
-        guard status == 1, length == self.digest.size else {
-            OpenSSLErrorQueue.clear()
-            return nil
-        }
-        return output
+        return ok ? output : nil
     }
 
-    /// Whether `tag` is the full-length MAC of `message`, compared in constant time.
-    func isValidAuthenticationCode(_ tag: [UInt8], for message: [UInt8]) -> Bool {
-        guard tag.count == self.digest.size, let expected = self.authenticationCode(for: message) else { return false }
-        return ConstantTime.isEqual(expected, tag)
+    /// Whether `tag` is the full-length MAC of the first `length` bytes of `message`, compared in
+    /// constant time (`CRYPTO_memcmp`).
+    func isValidAuthenticationCode(_ tag: [UInt8], for message: [UInt8], length: Int? = nil) -> Bool {
+        guard tag.count == self.digest.size else { return false }
+        return unsafe withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { expected in
+            guard unsafe self.computeCode(message, length: length ?? message.count, into: expected.baseAddress!) else {
+                return false
+            }
+            return unsafe tag.withUnsafeBufferPointer { given in
+                unsafe CRYPTO_memcmp(expected.baseAddress, given.baseAddress, given.count) == 0
+            }
+        }
+    }
+
+    private func computeCode(_ message: [UInt8], length: Int, into output: UnsafeMutablePointer<UInt8>) -> Bool {
+        precondition(length <= message.count)
+        guard let context = unsafe self.contexts.take(tag: 0) ?? EVP_MAC_CTX_dup(self.template) else { return false }
+        defer { unsafe self.contexts.put(context, tag: 0) }
+        var written = 0
+        let status = unsafe message.withUnsafeBufferPointer { msg in
+            unsafe EVP_MAC_init(context, nil, 0, nil) == 1 && EVP_MAC_update(context, msg.baseAddress, length) == 1
+                && EVP_MAC_final(context, output, &written, self.digest.size) == 1
+        }
+        guard status, written == self.digest.size else {
+            OpenSSLErrorQueue.clear()
+            return false
+        }
+        return true
     }
 
     /// The fetched `EVP_MAC`, once per process.
