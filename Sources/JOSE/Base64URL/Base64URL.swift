@@ -53,71 +53,85 @@ public enum Base64URL {
     /// Decodes strict unpadded base64url text.
     /// - Throws: ``JOSEError/Code/malformedBase64URL`` on any deviation from the canonical form.
     public static func decode(_ text: some StringProtocol) throws -> [UInt8] {
-        try self.decode(bytes: Array(text.utf8))
+        let string = String(text)
+        return try self.decode(string.utf8.span)
     }
 
     /// Decodes strict unpadded base64url from ASCII bytes.
     /// - Throws: ``JOSEError/Code/malformedBase64URL`` on any deviation from the canonical form.
     public static func decode(bytes: some Collection<UInt8>) throws -> [UInt8] {
         let input = Array(bytes)
-        return try self.decode(input, from: 0, to: input.count)
+        return try self.decode(input.span)
     }
 
-    /// Decodes `input[start..<end]`; the slice form lets the JWS parser decode in place.
-    static func decode(_ input: [UInt8], from start: Int, to end: Int) throws -> [UInt8] {
-        let count = end - start
+    /// Decodes strict unpadded base64url straight from a span (a token's UTF-8, say), into one
+    /// exactly-sized allocation.
+    static func decode(_ input: Span<UInt8>) throws(JOSEError) -> [UInt8] {
+        let count = input.count
         if count % 4 == 1 {
             throw JOSEError.malformedBase64URL(reason: "length \(count) is not a valid base64url length")
         }
-        var output = [UInt8]()
-        output.reserveCapacity(count * 3 / 4)
-        let table = self.decodeTable
-        var index = start
-        while index + 4 <= end {
-            let a = table[Int(input[index])]
-            let b = table[Int(input[index + 1])]
-            let c = table[Int(input[index + 2])]
-            let d = table[Int(input[index + 3])]
-            if (a | b | c | d) & 0xC0 != 0 { throw self.badCharacter(input, from: index, to: index + 4, segmentStart: start) }
-            let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-            output.append(UInt8(truncatingIfNeeded: value >> 16))
-            output.append(UInt8(truncatingIfNeeded: value >> 8))
-            output.append(UInt8(truncatingIfNeeded: value))
-            index += 4
+        let table = self.decodeTable.span
+        let whole = count / 4 * 4
+        let outputCount = whole / 4 * 3 + (count == whole ? 0 : count - whole - 1)
+        var failure = -1
+        let output = [UInt8](capacity: outputCount) { (out: inout OutputSpan<UInt8>) in
+            var index = 0
+            while index < whole {
+                let a = table[Int(input[index])]
+                let b = table[Int(input[index + 1])]
+                let c = table[Int(input[index + 2])]
+                let d = table[Int(input[index + 3])]
+                if (a | b | c | d) & 0xC0 != 0 {
+                    failure = index
+                    return
+                }
+                out.append(a << 2 | b >> 4)
+                out.append(b << 4 | c >> 2)
+                out.append(c << 6 | d)
+                index += 4
+            }
+            switch count - whole {
+            case 2:
+                let a = table[Int(input[index])]
+                let b = table[Int(input[index + 1])]
+                if (a | b) & 0xC0 != 0 || b & 0x0F != 0 {
+                    failure = index
+                    return
+                }
+                out.append(a << 2 | b >> 4)
+            case 3:
+                let a = table[Int(input[index])]
+                let b = table[Int(input[index + 1])]
+                let c = table[Int(input[index + 2])]
+                if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 {
+                    failure = index
+                    return
+                }
+                out.append(a << 2 | b >> 4)
+                out.append(b << 4 | c >> 2)
+            default:
+                break
+            }
         }
-        switch end - index {
-        case 2:
-            let a = table[Int(input[index])]
-            let b = table[Int(input[index + 1])]
-            if (a | b) & 0xC0 != 0 { throw self.badCharacter(input, from: index, to: end, segmentStart: start) }
-            if b & 0x0F != 0 { throw JOSEError.malformedBase64URL(reason: "non-canonical trailing bits") }
-            output.append(a << 2 | b >> 4)
-        case 3:
-            let a = table[Int(input[index])]
-            let b = table[Int(input[index + 1])]
-            let c = table[Int(input[index + 2])]
-            if (a | b | c) & 0xC0 != 0 { throw self.badCharacter(input, from: index, to: end, segmentStart: start) }
-            if c & 0x03 != 0 { throw JOSEError.malformedBase64URL(reason: "non-canonical trailing bits") }
-            output.append(a << 2 | b >> 4)
-            output.append(b << 4 | c >> 2)
-        default:
-            break
-        }
+        if failure >= 0 { throw self.describeFailure(input, at: failure) }
         return output
     }
 
-    private static func badCharacter(_ input: [UInt8], from start: Int, to end: Int, segmentStart: Int) -> JOSEError {
-        for index in start..<end where self.decodeTable[Int(input[index])] == 0xFF {
+    /// Names the first bad character at or after `start`, or the non-canonical trailing bits.
+    private static func describeFailure(_ input: Span<UInt8>, at start: Int) -> JOSEError {
+        for index in start..<input.count where self.decodeTable[Int(input[index])] == 0xFF {
             let byte = input[index]
             let shown: String
             switch byte {
             case UInt8(ascii: "="): shown = "padding '='"
-            case UInt8(ascii: "+"), UInt8(ascii: "/"): shown = "'\(Character(Unicode.Scalar(byte)))' (base64, not base64url)"
+            case UInt8(ascii: "+"), UInt8(ascii: "/"):
+                shown = "'\(Character(Unicode.Scalar(byte)))' (base64, not base64url)"
             case 0x21...0x7E: shown = "'\(Character(Unicode.Scalar(byte)))'"
             default: shown = "byte 0x\(String(byte, radix: 16))"
             }
-            return JOSEError.malformedBase64URL(reason: "\(shown) at offset \(index - segmentStart)")
+            return JOSEError.malformedBase64URL(reason: "\(shown) at offset \(index)")
         }
-        return JOSEError.malformedBase64URL(reason: "invalid character")
+        return JOSEError.malformedBase64URL(reason: "non-canonical trailing bits")
     }
 }

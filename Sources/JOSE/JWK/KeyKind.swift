@@ -80,7 +80,7 @@ enum KeyBacking: Sendable {
     }
 
     /// Verifies with an algorithm the caller has already checked fits this key.
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
+    func isValidSignature(_ signature: [UInt8], for message: Span<UInt8>, algorithm: JWSAlgorithm) -> Bool {
         switch self {
         case .asymmetric(let key):
             let curve: ECCurve? = if case .ec(let curve) = key.family { curve } else { nil }
@@ -102,7 +102,7 @@ enum KeyBacking: Sendable {
             }
             return try key.sign(message, scheme: scheme)
         case .symmetric(_, let macs):
-            guard let tag = macs[algorithm]?.authenticationCode(for: message) else {
+            guard let tag = macs[algorithm]?.authenticationCode(for: message.span) else {
                 throw JOSEError.algorithmNotAllowed(reason: "\(algorithm) does not fit a \(self.kind) key")
             }
             return tag

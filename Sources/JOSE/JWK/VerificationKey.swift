@@ -94,7 +94,7 @@ public struct VerificationKey: Sendable {
     /// not fit this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
         guard self.fits(algorithm) else { return false }
-        return self.backing.isValidSignature(signature, for: message, algorithm: algorithm)
+        return self.backing.isValidSignature(signature, for: message.span, algorithm: algorithm)
     }
 
     static func name(_ keyID: String?) -> String {

@@ -66,7 +66,8 @@ public struct JWSVerifier: Sendable {
         try self.checkAlgorithm(algorithm)
         try self.checkCritical(jws.header)
         let candidates = try self.candidates(for: jws.header)
-        for key in candidates where key.backing.isValidSignature(jws.signature, for: jws.signingInput, algorithm: algorithm) {
+        let signingInput = jws.compact.utf8.span.extracting(0..<jws.signingInputLength)
+        for key in candidates where key.backing.isValidSignature(jws.signature, for: signingInput, algorithm: algorithm) {
             return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
         }
         let which = jws.header.keyID.map { " with kid \(VerificationKey.name($0))" } ?? " with any of \(candidates.count) keys"

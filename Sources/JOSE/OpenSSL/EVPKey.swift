@@ -60,28 +60,24 @@ final class EVPKey: @unchecked Sendable {
     /// The key size in bits (the modulus for RSA).
     var bits: Int { Int(unsafe EVP_PKEY_get_bits(self.pointer)) }
 
-    /// Verifies `signature` over the first `messageLength` bytes of `message` with the given scheme.
+    /// Verifies `signature` over `message` with the given scheme.
     /// Malformed signatures return `false`.
     ///
     /// RSA and ECDSA hash the message themselves and call `EVP_PKEY_verify` on a pooled context that was
     /// set up once (padding, salt length, digest): no per-call context creation or provider look-up.
     /// Ed25519 cannot pre-hash, so it re-initialises a pooled `EVP_MD_CTX` per call.
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8], messageLength: Int? = nil, scheme: SignatureScheme)
-        -> Bool
-    {
-        let length = messageLength ?? message.count
-        precondition(length <= message.count)
+    func isValidSignature(_ signature: [UInt8], for message: Span<UInt8>, scheme: SignatureScheme) -> Bool {
         defer { OpenSSLErrorQueue.clear() }
         switch scheme {
         case .ecdsa(let digest, let curve):
             guard let der = ECDSASignature.der(fromRaw: signature, componentSize: curve.componentSize) else {
                 return false
             }
-            return self.verifyDigest(der, message: message, length: length, digest: digest, scheme: scheme)
+            return self.verifyDigest(der, message: message, digest: digest, scheme: scheme)
         case .pkcs1(let digest), .pss(let digest):
             // RSA signatures are exactly the modulus length (RFC 8017 §8.2.2 step 1).
             guard signature.count == (self.bits + 7) / 8 else { return false }
-            return self.verifyDigest(signature, message: message, length: length, digest: digest, scheme: scheme)
+            return self.verifyDigest(signature, message: message, digest: digest, scheme: scheme)
         case .eddsa:
             guard signature.count == 64 else { return false }
             let context = unsafe self.contexts.take(tag: SignatureScheme.edDSATag) ?? EVP_MD_CTX_new()
@@ -90,15 +86,13 @@ final class EVPKey: @unchecked Sendable {
             guard unsafe EVP_DigestVerifyInit(context, nil, nil, nil, self.pointer) == 1 else { return false }
             return unsafe signature.withUnsafeBufferPointer { sig in
                 unsafe message.withUnsafeBufferPointer { msg in
-                    unsafe EVP_DigestVerify(context, sig.baseAddress, sig.count, msg.baseAddress, length) == 1
+                    unsafe EVP_DigestVerify(context, sig.baseAddress, sig.count, msg.baseAddress, msg.count) == 1
                 }
             }
         }
     }
 
-    private func verifyDigest(
-        _ signature: [UInt8], message: [UInt8], length: Int, digest: Digest, scheme: SignatureScheme
-    ) -> Bool {
+    private func verifyDigest(_ signature: [UInt8], message: Span<UInt8>, digest: Digest, scheme: SignatureScheme) -> Bool {
         let tag = scheme.tag
         guard let context = unsafe self.contexts.take(tag: tag) ?? self.makeVerifyContext(scheme: scheme) else {
             return false
@@ -106,7 +100,7 @@ final class EVPKey: @unchecked Sendable {
         defer { unsafe self.contexts.put(context, tag: tag) }
         return unsafe withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hash in
             unsafe message.withUnsafeBytes { bytes in
-                unsafe digest.hash(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), into: hash.baseAddress!)
+                unsafe digest.hash(bytes, into: hash.baseAddress!)
             }
             return unsafe signature.withUnsafeBufferPointer { sig in
                 unsafe EVP_PKEY_verify(context, sig.baseAddress, sig.count, hash.baseAddress, digest.size) == 1

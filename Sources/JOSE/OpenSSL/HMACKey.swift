@@ -42,21 +42,20 @@ final class HMACKey: @unchecked Sendable {  // the template is never mutated aft
     /// Reusable contexts keyed like the template; `EVP_MAC_init` with a null key resets one for reuse.
     private let contexts = unsafe ContextPool(capacity: 16) { context, _ in unsafe EVP_MAC_CTX_free(context) }
 
-    /// The full-length MAC of the first `length` bytes of `message`.
-    func authenticationCode(for message: [UInt8], length: Int? = nil) -> [UInt8]? {
+    /// The full-length MAC of `message`.
+    func authenticationCode(for message: Span<UInt8>) -> [UInt8]? {
         var output = [UInt8](repeating: 0, count: self.digest.size)
         let ok = unsafe output.withUnsafeMutableBufferPointer { out in
-            unsafe self.computeCode(message, length: length ?? message.count, into: out.baseAddress!)
+            unsafe self.computeCode(message, into: out.baseAddress!)
         }
         return ok ? output : nil
     }
 
-    /// Whether `tag` is the full-length MAC of the first `length` bytes of `message`, compared in
-    /// constant time (`CRYPTO_memcmp`).
-    func isValidAuthenticationCode(_ tag: [UInt8], for message: [UInt8], length: Int? = nil) -> Bool {
+    /// Whether `tag` is the full-length MAC of `message`, compared in constant time (`CRYPTO_memcmp`).
+    func isValidAuthenticationCode(_ tag: [UInt8], for message: Span<UInt8>) -> Bool {
         guard tag.count == self.digest.size else { return false }
         return unsafe withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { expected in
-            guard unsafe self.computeCode(message, length: length ?? message.count, into: expected.baseAddress!) else {
+            guard unsafe self.computeCode(message, into: expected.baseAddress!) else {
                 return false
             }
             return unsafe tag.withUnsafeBufferPointer { given in
@@ -65,13 +64,12 @@ final class HMACKey: @unchecked Sendable {  // the template is never mutated aft
         }
     }
 
-    private func computeCode(_ message: [UInt8], length: Int, into output: UnsafeMutablePointer<UInt8>) -> Bool {
-        precondition(length <= message.count)
+    private func computeCode(_ message: Span<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Bool {
         guard let context = unsafe self.contexts.take(tag: 0) ?? EVP_MAC_CTX_dup(self.template) else { return false }
         defer { unsafe self.contexts.put(context, tag: 0) }
         var written = 0
         let status = unsafe message.withUnsafeBufferPointer { msg in
-            unsafe EVP_MAC_init(context, nil, 0, nil) == 1 && EVP_MAC_update(context, msg.baseAddress, length) == 1
+            unsafe EVP_MAC_init(context, nil, 0, nil) == 1 && EVP_MAC_update(context, msg.baseAddress, msg.count) == 1
                 && EVP_MAC_final(context, output, &written, self.digest.size) == 1
         }
         guard status, written == self.digest.size else {
