@@ -3,20 +3,91 @@ import HTTPTypes
 import Testing
 import Transport
 
+/// The loopback server: routing, request framing, limits, keep-alive, IPv6, shutdown.
 @Suite struct LoopbackHTTPServerTests {
-    @Test("a request round-trips through LoopbackHTTPServer and SocketHTTPClient")
-    func roundTrip() async throws {
-        let server = try LoopbackHTTPServer.start { request, body in
+    private static func echoServer(
+        address: LoopbackHTTPServer.Address = .ipv4, configuration: LoopbackHTTPServer.Configuration = .init()
+    ) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer.start(address: address, configuration: configuration) { request, body in
             var fields = HTTPFields()
             fields[.contentType] = "text/plain"
-            return (HTTPResponse(status: .ok, headerFields: fields), Array("\(request.method) \(request.path ?? "") \(body.count)".utf8))
+            let text = "\(request.method) \(request.authority ?? "-") \(request.path ?? "") \(body.count)"
+            return (HTTPResponse(status: .ok, headerFields: fields), Array(text.utf8))
         }
+    }
+
+    @Test("a request round-trips through LoopbackHTTPServer and SocketHTTPClient")
+    func roundTrip() async throws {
+        let server = try Self.echoServer()
         let client = try SocketHTTPClient()
         let request = HTTPRequest(method: .post, scheme: "http", authority: server.authority, path: "/callback?code=x")
         let (response, body) = try await client.send(request, body: Array("hello".utf8), deadline: .now + .seconds(5))
         #expect(response.status == .ok)
-        #expect(String(decoding: body, as: UTF8.self) == "POST /callback?code=x 5")
+        #expect(response.headerFields[.contentType] == "text/plain")
+        #expect(String(decoding: body, as: UTF8.self) == "POST \(server.authority) /callback?code=x 5")
         client.shutdown()
         await server.shutdown()
+    }
+
+    @Test("it binds ::1 as well")
+    func ipv6() async throws {
+        let server = try Self.echoServer(address: .ipv6)
+        #expect(server.baseURL == "http://[::1]:\(server.port)")
+        let client = try SocketHTTPClient()
+        let (_, body) = try await client.send(.get(server.authority, "/v6"), body: nil, deadline: .now + .seconds(5))
+        #expect(String(decoding: body, as: UTF8.self) == "GET \(server.authority) /v6 0")
+        client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test("keep-alive: the client's connection is reused across requests")
+    func keepAlive() async throws {
+        let server = try Self.echoServer()
+        let client = try SocketHTTPClient()
+        for _ in 0..<5 {
+            _ = try await client.send(.get(server.authority, "/"), body: nil, deadline: .now + .seconds(5))
+        }
+        #expect(client.idleConnectionCount == 1)
+        #expect(SocketCensus.count(ports: [server.port]) == 3)  // the listener, one server end, one client end
+        client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test("an oversized body gets 413, an oversized header section 431, a malformed request 400")
+    func limits() async throws {
+        let configuration = LoopbackHTTPServer.Configuration(
+            limits: .init(maxHeaderCount: 5, maxBodyBytes: 1000))
+        let server = try Self.echoServer(configuration: configuration)
+        let client = try SocketHTTPClient()
+        let big = HTTPRequest(method: .post, scheme: "http", authority: server.authority, path: "/")
+        let (tooLarge, _) = try await client.send(big, body: [UInt8](repeating: 1, count: 1001), deadline: .now + .seconds(5))
+        #expect(tooLarge.status.code == 413)
+        var headers = HTTPRequest.get(server.authority, "/")
+        for index in 0..<6 { headers.headerFields.append(HTTPField(name: try #require(HTTPField.Name("X-\(index)")), value: "v")) }
+        let (tooMany, _) = try await client.send(headers, body: nil, deadline: .now + .seconds(5))
+        #expect(tooMany.status.code == 431)
+        // The server accepts origin-form targets only: an asterisk-form target is a 400.
+        let (badRequest, _) = try await client.send(
+            HTTPRequest(method: .options, scheme: "http", authority: server.authority, path: "*"), body: nil,
+            deadline: .now + .seconds(5))
+        #expect(badRequest.status.code == 400)
+        client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test("shutdown closes the listener and every connection")
+    func shutdownClosesEverything() async throws {
+        let server = try Self.echoServer()
+        let port = server.port
+        let client = try SocketHTTPClient()
+        _ = try await client.send(.get(server.authority, "/"), body: nil, deadline: .now + .seconds(5))
+        #expect(SocketCensus.count(ports: [port]) == 3)  // listener, server end, client end
+        await server.shutdown()
+        client.shutdown()
+        #expect(SocketCensus.count(ports: [port]) == 0)
+        let refused = try SocketHTTPClient()
+        await #expect(throws: TransportError.connectFailed(reason: "")) {
+            try await refused.send(.get("127.0.0.1:\(port)", "/"), body: nil, deadline: .now + .seconds(5))
+        }
     }
 }

@@ -90,8 +90,13 @@ final class Connection: @unchecked Sendable {  // single owner at a time (see ab
                 return count
             case .wantRead:
                 self.ciphertext.removeAll(keepingCapacity: true)
-                let count = try await self.socket.receive(
-                    into: &self.ciphertext, deadline: deadline, timeoutReason: timeoutReason())
+                let count: Int
+                do {
+                    count = try await self.socket.receive(
+                        into: &self.ciphertext, deadline: deadline, timeoutReason: timeoutReason())
+                } catch let error as TransportError where error.code == .connectionClosed && !self.hasReceivedData {
+                    throw Self.rejectedAfterHandshake(error)
+                }
                 // A TCP FIN without close_notify: most servers end this way; truncation of a framed body
                 // is still caught by the HTTP layer.
                 guard count > 0 else { return 0 }
@@ -117,7 +122,20 @@ final class Connection: @unchecked Sendable {  // single owner at a time (see ab
             return
         }
         if case .failed(let error) = tls.write(bytes) { throw error }
-        try await self.flush(tls, deadline: deadline)
+        do {
+            try await self.flush(tls, deadline: deadline)
+        } catch let error as TransportError where error.code == .connectionClosed && !self.hasReceivedData {
+            throw Self.rejectedAfterHandshake(error)
+        }
+    }
+
+    /// In TLS 1.3 the server checks the client's certificate after the client considers the handshake
+    /// done; a server that rejects it sends an alert and resets, which the client first sees on its
+    /// first write or read.
+    private static func rejectedAfterHandshake(_ error: TransportError) -> TransportError {
+        .tlsHandshakeFailed(
+            reason: "the server dropped the connection right after the TLS handshake (it may require a "
+                + "client certificate): \(error.reason)")
     }
 
     /// Whether an idle pooled connection still looks usable.
