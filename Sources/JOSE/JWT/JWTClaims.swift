@@ -1,74 +1,129 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// JWT claims (RFC 7519 §4.1): the registered ones typed, every claim available raw.
+///
+/// The payload is validated in full when the claims are made, but values are built only when asked
+/// for: checking `iss` or `aud` compares bytes, and an ID token's dozen claims cost no allocation
+/// each on the verification path.
 public struct JWTClaims: Hashable, Sendable {
-    /// `iss`.
-    public var issuer: String?
-    /// `sub`.
-    public var subject: String?
-    /// `aud`, normalised to an array (a single string becomes one element).
-    public var audience: [String]?
+    private let payload: [UInt8]
+    private let index: JSONObjectIndex
+
     /// `exp`, seconds since the epoch.
-    public var expiresAt: Double?
+    public let expiresAt: Double?
     /// `nbf`, seconds since the epoch.
-    public var notBefore: Double?
+    public let notBefore: Double?
     /// `iat`, seconds since the epoch.
-    public var issuedAt: Double?
-    /// `jti`.
-    public var jwtID: String?
-    /// Every claim in document order, registered ones included.
-    public var all: JSONObject
+    public let issuedAt: Double?
 
     /// Reads claims from a JSON object, checking the registered claims' types.
     /// - Throws: ``JOSEError/Code/invalidClaim`` when a registered claim has the wrong type.
     public init(_ object: JSONObject) throws {
-        self.all = object
-        self.issuer = try Self.string(object, "iss")
-        self.subject = try Self.string(object, "sub")
-        self.jwtID = try Self.string(object, "jti")
-        self.expiresAt = try Self.numericDate(object, "exp")
-        self.notBefore = try Self.numericDate(object, "nbf")
-        self.issuedAt = try Self.numericDate(object, "iat")
-        switch object["aud"] {
-        case nil: self.audience = nil
-        case .string(let audience)?: self.audience = [audience]
-        case .array(let values)?:
-            let audiences = values.compactMap(\.stringValue)
-            guard audiences.count == values.count else {
-                throw JOSEError.invalidClaim(reason: "\"aud\" must be a string or an array of strings")
-            }
-            self.audience = audiences
-        default: throw JOSEError.invalidClaim(reason: "\"aud\" must be a string or an array of strings")
-        }
+        try self.init(validating: object.serialized())
     }
 
     /// Parses claims from a JWS payload, which must be a JSON object.
     /// - Throws: ``JOSEError/Code/invalidClaim`` when the payload is not a JSON object or a registered
-    ///   claim has the wrong type.
+    ///   claim has the wrong type; ``JOSEError/Code/limitExceeded`` when it is too large or deep.
     public init(payload: [UInt8]) throws {
-        let object: JSONObject
+        try self.init(validating: payload)
+    }
+
+    private init(validating payload: [UInt8]) throws {
         do {
-            object = try JSONParser(limits: .token).parseObject(payload, what: "JWT payload")
+            self.index = try JSONObjectIndex(payload, limits: .token, what: "JWT payload")
         } catch let error as JOSEError where error.code == .malformedJSON {
             throw JOSEError.invalidClaim(reason: "payload is not a JSON object (\(error.reason))")
         }
-        try self.init(object)
+        self.payload = payload
+        var expiresAt: Double? = nil
+        var notBefore: Double? = nil
+        var issuedAt: Double? = nil
+        for slot in self.index.slots where slot.keyEnd - slot.keyStart == 3 || slot.hasEscapes {
+            switch JSONObjectIndex.key(slot, in: payload) {
+            case "exp": expiresAt = try Self.numericDate(slot, payload, "exp")
+            case "nbf": notBefore = try Self.numericDate(slot, payload, "nbf")
+            case "iat": issuedAt = try Self.numericDate(slot, payload, "iat")
+            case "iss", "sub", "jti":
+                guard slot.first == UInt8(ascii: "\"") else {
+                    throw JOSEError.invalidClaim(reason: "\"\(JSONObjectIndex.key(slot, in: payload))\" is not a string")
+                }
+            case "aud":
+                guard Self.isAudience(slot, payload) else {
+                    throw JOSEError.invalidClaim(reason: "\"aud\" must be a string or an array of strings")
+                }
+            default:
+                continue
+            }
+        }
+        self.expiresAt = expiresAt
+        self.notBefore = notBefore
+        self.issuedAt = issuedAt
+    }
+
+    /// `iss`.
+    public var issuer: String? { self["iss"]?.stringValue }
+    /// `sub`.
+    public var subject: String? { self["sub"]?.stringValue }
+    /// `jti`.
+    public var jwtID: String? { self["jti"]?.stringValue }
+
+    /// `aud`, normalised to an array (a single string becomes one element).
+    public var audience: [String]? {
+        switch self["aud"] {
+        case .string(let audience)?: return [audience]
+        case .array(let values)?: return values.compactMap(\.stringValue)
+        default: return nil
+        }
+    }
+
+    /// Every claim in document order, registered ones included.
+    public var all: JSONObject {
+        JSONObject(
+            uncheckedMembers: self.index.slots.map {
+                JSONObject.Member(
+                    key: JSONObjectIndex.key($0, in: self.payload), value: JSONObjectIndex.value($0, in: self.payload))
+            })
     }
 
     /// The claim named `name`, raw.
-    public subscript(name: String) -> JSONValue? { self.all[name] }
-
-    private static func string(_ object: JSONObject, _ key: String) throws -> String? {
-        guard let value = object[key] else { return nil }
-        guard case .string(let string) = value else { throw JOSEError.invalidClaim(reason: "\"\(key)\" is not a string") }
-        return string
+    public subscript(name: String) -> JSONValue? {
+        guard let slot = self.index.slot(named: name, in: self.payload) else { return nil }
+        return JSONObjectIndex.value(slot, in: self.payload)
     }
 
-    private static func numericDate(_ object: JSONObject, _ key: String) throws -> Double? {
-        guard let value = object[key] else { return nil }
-        guard case .number(let number) = value, number.isFinite else {
-            throw JOSEError.invalidClaim(reason: "\"\(key)\" is not a NumericDate")
+    /// Whether the claim `name` is present.
+    public func contains(_ name: String) -> Bool { self.index.slot(named: name, in: self.payload) != nil }
+
+    /// Whether the string claim `name` equals `text`, compared without building the claim.
+    public func claim(_ name: String, equals text: String) -> Bool {
+        guard let slot = self.index.slot(named: name, in: self.payload) else { return false }
+        return JSONObjectIndex.stringValue(slot, in: self.payload, equals: text)
+    }
+
+    /// Whether `aud` is `audience` or an array containing it, compared without building the claim.
+    public func audienceContains(_ audience: String) -> Bool {
+        guard let slot = self.index.slot(named: "aud", in: self.payload) else { return false }
+        if slot.first == UInt8(ascii: "\"") { return JSONObjectIndex.stringValue(slot, in: self.payload, equals: audience) }
+        return JSONObjectIndex.value(slot, in: self.payload).arrayValue?.contains(.string(audience)) ?? false
+    }
+
+    /// Equal when the claims are equal as JSON (member order and spacing aside from values' order).
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.all == rhs.all }
+
+    /// Hashes the claims as JSON.
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.all) }
+
+    private static func numericDate(_ slot: JSONObjectIndex.Slot, _ payload: [UInt8], _ name: String) throws -> Double {
+        guard case .number(let number) = JSONObjectIndex.value(slot, in: payload), number.isFinite else {
+            throw JOSEError.invalidClaim(reason: "\"\(name)\" is not a NumericDate")
         }
         return number
+    }
+
+    private static func isAudience(_ slot: JSONObjectIndex.Slot, _ payload: [UInt8]) -> Bool {
+        if slot.first == UInt8(ascii: "\"") { return true }
+        guard case .array(let values) = JSONObjectIndex.value(slot, in: payload) else { return false }
+        return values.allSatisfy { $0.stringValue != nil }
     }
 }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Where the members of a JSON object sit in its bytes, found in one validating pass that builds no
+/// values: the fast path for JWT claims, whose values are mostly compared, not kept.
+///
+/// The whole document is validated exactly as ``JSONParser`` would (same limits, duplicate names
+/// rejected, strict strings and numbers); only the work of building values is skipped.
+struct JSONObjectIndex: Sendable {
+    /// One member's byte ranges.
+    struct Slot: Sendable {
+        /// The name, without quotes.
+        var keyStart: Int
+        var keyEnd: Int
+        /// The value, quotes included for strings.
+        var valueStart: Int
+        var valueEnd: Int
+        /// Whether the name or a string value holds escapes (then bytes are not the text).
+        var hasEscapes: Bool
+
+        var first: UInt8 = 0
+    }
+
+    private(set) var slots: [Slot]
+
+    /// Scans a document that must be a JSON object.
+    /// - Throws: ``JOSEError/Code/malformedJSON`` or ``JOSEError/Code/limitExceeded``.
+    init(_ bytes: [UInt8], limits: JSONParser.Limits, what: String) throws {
+        guard bytes.count <= limits.maxBytes else {
+            throw JOSEError.limitExceeded(reason: "JSON of \(bytes.count) bytes exceeds \(limits.maxBytes)")
+        }
+        var reader = Reader(bytes: bytes, limits: limits)
+        reader.skipWhitespace()
+        guard reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "{") else {
+            // Let the full parser name the problem (or say it is not an object).
+            _ = try JSONParser(limits: limits).parse(bytes)
+            throw JOSEError.malformedJSON(reason: "\(what) is not a JSON object")
+        }
+        reader.values = 1
+        reader.index += 1
+        var slots: [Slot] = []
+        slots.reserveCapacity(16)
+        reader.skipWhitespace()
+        if reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "}") {
+            reader.index += 1
+        } else {
+            while true {
+                reader.skipWhitespace()
+                guard reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "\"") else {
+                    throw reader.error("expected member name")
+                }
+                let keyStart = reader.index + 1
+                let keyEscaped = try reader.skipString()
+                let keyEnd = reader.index - 1
+                reader.skipWhitespace()
+                guard reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: ":") else {
+                    throw reader.error("expected ':'")
+                }
+                reader.index += 1
+                reader.skipWhitespace()
+                let valueStart = reader.index
+                var valueEscaped = false
+                if valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: "\"") {
+                    reader.values += 1
+                    valueEscaped = try reader.skipString()
+                } else {
+                    try reader.skipValue(depth: 1)
+                }
+                var slot = Slot(
+                    keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: reader.index,
+                    hasEscapes: keyEscaped || valueEscaped)
+                slot.first = bytes[valueStart]
+                try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
+                slots.append(slot)
+                reader.skipWhitespace()
+                guard reader.index < bytes.count else { throw reader.error("unterminated object") }
+                if bytes[reader.index] == UInt8(ascii: ",") {
+                    reader.index += 1
+                } else if bytes[reader.index] == UInt8(ascii: "}") {
+                    reader.index += 1
+                    break
+                } else {
+                    throw reader.error("expected ',' or '}'")
+                }
+            }
+        }
+        reader.skipWhitespace()
+        guard reader.index == bytes.count else { throw reader.error("trailing content") }
+        self.slots = slots
+    }
+
+    /// Rejects a name that equals an earlier one (comparing decoded text when escapes are involved).
+    private static func checkUnique(_ slot: Slot, keyEscaped: Bool, among slots: [Slot], in bytes: [UInt8]) throws {
+        let length = slot.keyEnd - slot.keyStart
+        for other in slots {
+            let same: Bool
+            if keyEscaped || other.hasEscapes {
+                same = Self.key(other, in: bytes) == Self.key(slot, in: bytes)
+            } else {
+                same = other.keyEnd - other.keyStart == length
+                    && bytes[other.keyStart..<other.keyEnd].elementsEqual(bytes[slot.keyStart..<slot.keyEnd])
+            }
+            if same {
+                throw JOSEError.malformedJSON(reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
+            }
+        }
+    }
+
+    /// The decoded name of a slot.
+    static func key(_ slot: Slot, in bytes: [UInt8]) -> String {
+        guard slot.hasEscapes else { return String(decoding: bytes[slot.keyStart..<slot.keyEnd], as: UTF8.self) }
+        var reader = Reader(bytes: bytes, limits: .document)
+        reader.index = slot.keyStart - 1
+        return (try? reader.readString()) ?? ""
+    }
+
+    /// The slot whose name is `name`.
+    func slot(named name: String, in bytes: [UInt8]) -> Slot? {
+        let target = name.utf8
+        for slot in self.slots {
+            if slot.hasEscapes {
+                if Self.key(slot, in: bytes) == name { return slot }
+            } else if slot.keyEnd - slot.keyStart == target.count,
+                bytes[slot.keyStart..<slot.keyEnd].elementsEqual(target)
+            {
+                return slot
+            }
+        }
+        return nil
+    }
+
+    /// The value of a slot, built.
+    static func value(_ slot: Slot, in bytes: [UInt8]) -> JSONValue {
+        var reader = Reader(bytes: bytes, limits: .document)
+        reader.index = slot.valueStart
+        // The bytes were validated by the scan, so building cannot fail.
+        return (try? reader.readValue(depth: 1)) ?? .null
+    }
+
+    /// Whether a string slot's text equals `text`, compared on the raw bytes when there are no escapes.
+    static func stringValue(_ slot: Slot, in bytes: [UInt8], equals text: String) -> Bool {
+        guard slot.first == UInt8(ascii: "\"") else { return false }
+        if slot.hasEscapes { return Self.value(slot, in: bytes).stringValue == text }
+        let target = text.utf8
+        return slot.valueEnd - slot.valueStart - 2 == target.count
+            && bytes[(slot.valueStart + 1)..<(slot.valueEnd - 1)].elementsEqual(target)
+    }
+}
