@@ -97,12 +97,25 @@ struct JSONObjectIndex: Sendable {
                 same = Self.key(other, in: bytes) == Self.key(slot, in: bytes)
             } else {
                 same = other.keyEnd - other.keyStart == length
-                    && bytes[other.keyStart..<other.keyEnd].elementsEqual(bytes[slot.keyStart..<slot.keyEnd])
+                    && Self.equal(bytes, other.keyStart, bytes.span.extracting(slot.keyStart..<slot.keyEnd))
             }
             if same {
                 throw JOSEError.malformedJSON(reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
             }
         }
+    }
+
+    /// A three-letter ASCII name packed into an integer (`"exp"` is 0x657870), or `nil` for any other
+    /// name: lets the registered JWT claims be recognised without building strings.
+    static func shortName(_ slot: Slot, in bytes: [UInt8]) -> UInt32? {
+        if slot.hasEscapes {
+            let name = Array(Self.key(slot, in: bytes).utf8)
+            guard name.count == 3 else { return nil }
+            return UInt32(name[0]) << 16 | UInt32(name[1]) << 8 | UInt32(name[2])
+        }
+        guard slot.keyEnd - slot.keyStart == 3 else { return nil }
+        let start = slot.keyStart
+        return UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2])
     }
 
     /// The decoded name of a slot.
@@ -119,9 +132,7 @@ struct JSONObjectIndex: Sendable {
         for slot in self.slots {
             if slot.hasEscapes {
                 if Self.key(slot, in: bytes) == name { return slot }
-            } else if slot.keyEnd - slot.keyStart == target.count,
-                bytes[slot.keyStart..<slot.keyEnd].elementsEqual(target)
-            {
+            } else if slot.keyEnd - slot.keyStart == target.count, Self.equal(bytes, slot.keyStart, name.utf8.span) {
                 return slot
             }
         }
@@ -140,8 +151,15 @@ struct JSONObjectIndex: Sendable {
     static func stringValue(_ slot: Slot, in bytes: [UInt8], equals text: String) -> Bool {
         guard slot.first == UInt8(ascii: "\"") else { return false }
         if slot.hasEscapes { return Self.value(slot, in: bytes).stringValue == text }
-        let target = text.utf8
-        return slot.valueEnd - slot.valueStart - 2 == target.count
-            && bytes[(slot.valueStart + 1)..<(slot.valueEnd - 1)].elementsEqual(target)
+        return slot.valueEnd - slot.valueStart - 2 == text.utf8.count
+            && Self.equal(bytes, slot.valueStart + 1, text.utf8.span)
     }
+
+    /// Whether `bytes[start...]` begins with `other` (the caller has checked that it is long enough).
+    static func equal(_ bytes: [UInt8], _ start: Int, _ other: Span<UInt8>) -> Bool {
+        let span = bytes.span
+        for offset in 0..<other.count where span[start + offset] != other[offset] { return false }
+        return true
+    }
+
 }

@@ -5,15 +5,35 @@
 /// The key fixes which algorithms it verifies: those that fit its kind, narrowed by its own `alg`.
 /// A token can never widen that set.
 public struct VerificationKey: Sendable {
+    /// Everything in one immutable box: a key is copied into every verification result, and one
+    /// reference costs one retain where a dozen fields (the JWK's strings) cost a dozen.
+    private final class Storage: Sendable {
+        let keyID: String?
+        let kind: KeyKind
+        let algorithms: [JWSAlgorithm]
+        let jwk: JWK
+        let backing: KeyBacking
+
+        init(keyID: String?, kind: KeyKind, algorithms: [JWSAlgorithm], jwk: JWK, backing: KeyBacking) {
+            self.keyID = keyID
+            self.kind = kind
+            self.algorithms = algorithms
+            self.jwk = jwk
+            self.backing = backing
+        }
+    }
+
+    private let storage: Storage
+
     /// `kid`, used to select the key for a token.
-    public let keyID: String?
+    public var keyID: String? { self.storage.keyID }
     /// The key's kind (RSA size, curve, Ed25519, HMAC length).
-    public let kind: KeyKind
+    public var kind: KeyKind { self.storage.kind }
     /// The algorithms this key verifies.
-    public let algorithms: [JWSAlgorithm]
+    public var algorithms: [JWSAlgorithm] { self.storage.algorithms }
     /// The public JWK (for HMAC keys, the JWK without `k`).
-    public let jwk: JWK
-    let backing: KeyBacking
+    public var jwk: JWK { self.storage.jwk }
+    var backing: KeyBacking { self.storage.backing }
 
     /// Parses a public JWK (a private one is accepted and only its public part used).
     ///
@@ -76,13 +96,11 @@ public struct VerificationKey: Sendable {
         if case .rsa(let bits) = kind, bits < 2048 {
             throw JOSEError.invalidKey(reason: "RSA key of \(bits) bits (minimum 2048)")
         }
-        self.backing = backing
-        self.kind = kind
-        self.keyID = keyID
-        self.algorithms = try allowedAlgorithms(kind: kind, keyAlgorithm: keyAlgorithm)
         var publicJWK = jwk.keyType == "oct" ? jwk : jwk.publicKey
         publicJWK.k = nil
-        self.jwk = publicJWK
+        self.storage = Storage(
+            keyID: keyID, kind: kind, algorithms: try allowedAlgorithms(kind: kind, keyAlgorithm: keyAlgorithm),
+            jwk: publicJWK, backing: backing)
     }
 
     /// Whether the key may verify tokens of `algorithm`.

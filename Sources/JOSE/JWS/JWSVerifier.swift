@@ -65,13 +65,26 @@ public struct JWSVerifier: Sendable {
         let algorithm = jws.header.algorithm
         try self.checkAlgorithm(algorithm)
         try self.checkCritical(jws.header)
-        let candidates = try self.candidates(for: jws.header)
         let signingInput = jws.compact.utf8.span.extracting(0..<jws.signingInputLength)
-        for key in candidates where key.backing.isValidSignature(jws.signature, for: signingInput, algorithm: algorithm) {
-            return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
+        guard let keyID = jws.header.keyID else {
+            // No kid: every key that fits the algorithm is tried.
+            var tried = 0
+            for key in self.keys where key.fits(algorithm) {
+                tried += 1
+                if key.backing.isValidSignature(jws.signature, for: signingInput, algorithm: algorithm) {
+                    return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
+                }
+            }
+            guard tried > 0 else { throw JOSEError.keyNotFound(reason: "no key fits alg \(algorithm)") }
+            throw JOSEError.invalidSignature(reason: "\(algorithm) signature does not verify with any of \(tried) keys")
         }
-        let which = jws.header.keyID.map { " with kid \(VerificationKey.name($0))" } ?? " with any of \(candidates.count) keys"
-        throw JOSEError.invalidSignature(reason: "\(algorithm) signature does not verify\(which)")
+        // A kid: only keys with that kid, and exactly one of them must fit. Never "any key".
+        let key = try self.key(for: keyID, algorithm: algorithm)
+        guard key.backing.isValidSignature(jws.signature, for: signingInput, algorithm: algorithm) else {
+            throw JOSEError.invalidSignature(
+                reason: "\(algorithm) signature does not verify with kid \(VerificationKey.name(keyID))")
+        }
+        return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
     }
 
     private func checkAlgorithm(_ algorithm: JWSAlgorithm) throws {
@@ -106,30 +119,26 @@ public struct JWSVerifier: Sendable {
         }
     }
 
-    private func candidates(for header: JWSHeader) throws -> [VerificationKey] {
-        let algorithm = header.algorithm
-        guard let keyID = header.keyID else {
-            let fitting = self.keys.filter { $0.fits(algorithm) }
-            guard !fitting.isEmpty else { throw JOSEError.keyNotFound(reason: "no key fits alg \(algorithm)") }
-            return fitting
+    private func key(for keyID: String, algorithm: JWSAlgorithm) throws -> VerificationKey {
+        var named = 0
+        var fitting: VerificationKey? = nil
+        for key in self.keys where key.keyID == keyID {
+            named += 1
+            guard key.fits(algorithm) else { continue }
+            guard fitting == nil else {
+                throw JOSEError.invalidKey(reason: "kid \(VerificationKey.name(keyID)) is ambiguous: several keys fit \(algorithm)")
+            }
+            fitting = key
         }
-        let named = self.keys.filter { $0.keyID == keyID }
-        guard !named.isEmpty else {
+        if let fitting { return fitting }
+        guard named > 0 else {
             if let skipped = self.skippedKeys.first(where: { $0.keyID == keyID }) {
                 throw JOSEError.keyNotFound(reason: "kid \(VerificationKey.name(keyID)) is unusable: \(skipped.reason)")
             }
             throw JOSEError.keyNotFound(reason: "kid \(VerificationKey.name(keyID)) not in JWKS")
         }
-        let fitting = named.filter { $0.fits(algorithm) }
-        guard !fitting.isEmpty else {
-            let kinds = named.map(\.kind.description).joined(separator: ", ")
-            throw JOSEError.algorithmNotAllowed(
-                reason: "alg \(algorithm) does not fit key \(VerificationKey.name(keyID)) (\(kinds))")
-        }
-        guard fitting.count == 1 else {
-            throw JOSEError.invalidKey(reason: "kid \(VerificationKey.name(keyID)) is ambiguous: \(fitting.count) keys")
-        }
-        return fitting
+        let kinds = self.keys.filter { $0.keyID == keyID }.map(\.kind.description).joined(separator: ", ")
+        throw JOSEError.algorithmNotAllowed(reason: "alg \(algorithm) does not fit key \(VerificationKey.name(keyID)) (\(kinds))")
     }
 }
 

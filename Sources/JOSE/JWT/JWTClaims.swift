@@ -39,16 +39,16 @@ public struct JWTClaims: Hashable, Sendable {
         var expiresAt: Double? = nil
         var notBefore: Double? = nil
         var issuedAt: Double? = nil
-        for slot in self.index.slots where slot.keyEnd - slot.keyStart == 3 || slot.hasEscapes {
-            switch JSONObjectIndex.key(slot, in: payload) {
-            case "exp": expiresAt = try Self.numericDate(slot, payload, "exp")
-            case "nbf": notBefore = try Self.numericDate(slot, payload, "nbf")
-            case "iat": issuedAt = try Self.numericDate(slot, payload, "iat")
-            case "iss", "sub", "jti":
+        for slot in self.index.slots {
+            switch JSONObjectIndex.shortName(slot, in: payload) {
+            case 0x65_7870?: expiresAt = try Self.numericDate(slot, payload, "exp")
+            case 0x6E_6266?: notBefore = try Self.numericDate(slot, payload, "nbf")
+            case 0x69_6174?: issuedAt = try Self.numericDate(slot, payload, "iat")
+            case 0x69_7373?, 0x73_7562?, 0x6A_7469?:  // iss, sub, jti
                 guard slot.first == UInt8(ascii: "\"") else {
                     throw JOSEError.invalidClaim(reason: "\"\(JSONObjectIndex.key(slot, in: payload))\" is not a string")
                 }
-            case "aud":
+            case 0x61_7564?:  // aud
                 guard Self.isAudience(slot, payload) else {
                     throw JOSEError.invalidClaim(reason: "\"aud\" must be a string or an array of strings")
                 }
