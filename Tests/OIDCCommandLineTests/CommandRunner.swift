@@ -23,7 +23,9 @@ struct CommandRunner {
         return nil
     }()
 
-    static func run(_ arguments: [String], standardInput: String? = nil) throws -> Result {
+    /// Runs `oidc` with `arguments`; a run that outlives `timeout` seconds is killed (SIGKILL: the
+    /// child inherits a blocked SIGTERM from the test runner's threads) and fails the test.
+    static func run(_ arguments: [String], standardInput: String? = nil, timeout: Double = 60) throws -> Result {
         let executable = try #require(Self.executable, "the oidc executable was not built next to the tests")
         let process = Process()
         process.executableURL = executable
@@ -35,11 +37,16 @@ struct CommandRunner {
         process.standardError = error
         process.standardInput = input
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let standardInput { input.fileHandleForWriting.write(Data(standardInput.utf8)) }
         try input.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        #expect(process.terminationReason == .exit, "oidc \(arguments.first ?? "") was killed after \(timeout) s")
         return Result(
             exitCode: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))

@@ -12,6 +12,13 @@ struct JWTBench {
     }
 
     nonisolated static func run() async throws {
+        if let name = ProcessInfo.processInfo.environment["BENCH_PROFILE"] {
+            // Only the swift-oidc path, for a fixed count: for perf or callgrind.
+            let workload = try await Workload.make(JOSE.JWSAlgorithm(rawValue: name))
+            let count = Int(ProcessInfo.processInfo.environment["BENCH_COUNT"] ?? "") ?? 100_000
+            for _ in 0..<count { _ = try workload.swiftOIDC.verify(workload.token) }
+            return
+        }
         let algorithms: [JOSE.JWSAlgorithm] = [.rs256, .ps256, .es256, .es384, .edDSA, .hs256]
         let selected = ProcessInfo.processInfo.environment["BENCH_ALGS"].map { $0.split(separator: ",").map(String.init) }
         print("JWT verification, single thread; warm-up \(Measure.warmup) s, median of \(Measure.runs) runs of \(Measure.runSeconds) s")
