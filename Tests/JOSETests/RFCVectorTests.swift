@@ -288,7 +288,7 @@ struct RFCVectorTests {
 
             // On today's clock the tokens have expired.
             var current = verifier
-            current.claims.now = { JOSE.Clock.secondsSinceEpoch() }
+            current.claims.now = { WallClock.secondsSinceEpoch() }
             #expect(throws: JOSEError.tokenExpired(reason: "")) { try current.verify(idToken) }
         }
     }

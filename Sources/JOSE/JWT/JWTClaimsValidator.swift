@@ -20,7 +20,7 @@ public struct JWTClaimsValidator: Sendable {
     /// Creates a validator.
     public init(
         issuer: String? = nil, audience: String? = nil, leeway: Double = 60, requiredClaims: Set<String> = [],
-        now: @escaping @Sendable () -> Double = { Clock.secondsSinceEpoch() }
+        now: @escaping @Sendable () -> Double = { WallClock.secondsSinceEpoch() }
     ) {
         self.issuer = issuer
         self.audience = audience

@@ -57,7 +57,7 @@ struct JWTVerifyCommand: ParsableCommand {
         let fixedNow = self.now
         let claims = JWTClaimsValidator(
             issuer: self.issuer, audience: self.audience, leeway: self.leeway,
-            now: { fixedNow ?? Clock.secondsSinceEpoch() })
+            now: { fixedNow ?? WallClock.secondsSinceEpoch() })
         let verified: VerifiedJWT
         do {
             verified = try JWTVerifier(signatures: signatures, claims: claims).verify(token)

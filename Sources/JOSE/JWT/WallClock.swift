@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// Wall-clock time for NumericDate checks.
-public enum Clock {
+public enum WallClock {
     /// The current time in seconds since the Unix epoch.
     public static func secondsSinceEpoch() -> Double { Date().timeIntervalSince1970 }
 }
