@@ -60,4 +60,14 @@ static inline long coidc_BIO_set_mem_eof_return(BIO *bio, int value) { return BI
 /// ERR_GET_REASON is a macro in some OpenSSL 3 releases and an inline function in others.
 static inline int coidc_ERR_GET_REASON(unsigned long code) { return ERR_GET_REASON(code); }
 
+/// X509_LOOKUP_add_dir is a macro over X509_LOOKUP_ctrl.
+static inline int coidc_X509_LOOKUP_add_dir(X509_LOOKUP *lookup, const char *directories, int type) {
+    return X509_LOOKUP_add_dir(lookup, directories, type);
+}
+
+/// The STACK_OF(X509) accessors are generated inline functions over OPENSSL_sk_*.
+static inline int coidc_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_num(stack); }
+static inline X509 *coidc_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
+static inline void coidc_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
+
 #endif

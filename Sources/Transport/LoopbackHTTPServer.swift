@@ -133,6 +133,8 @@ public final class LoopbackHTTPServer: Sendable {
             let request: HTTPRequest
             let body: [UInt8]
             let wantsClose: Bool
+            /// Which part of the request was being read, to pick the status of a rejection.
+            var phase = HTTPResponse.Status.uriTooLong
             do {
                 guard
                     let line = try await reader.readLine(
@@ -140,27 +142,39 @@ public final class LoopbackHTTPServer: Sendable {
                         tooLong: { .limitExceeded(reason: "the request line is too long") })
                 else { return }
                 let requestLine = try HTTP1Message.parseRequestLine(line)
+                phase = .requestHeaderFieldsTooLarge
                 var fields = try await HTTP1Message.readFields(from: reader, limits: limits)
-                let framing = try HTTP1Message.framing(of: fields, isResponse: false)
-                body = try await HTTP1Message.readBody(framing, from: reader, limits: limits)
-                wantsClose =
-                    !requestLine.isHTTP11 || HTTP1Message.connectionHeader(fields, contains: "close")
                 let hosts = fields.filter { $0.name.canonicalName == "host" }
-                guard hosts.count <= 1 else { throw TransportError.malformedResponse(reason: "more than one Host field") }
+                // RFC 9112 §3.2: exactly one Host in HTTP/1.1.
+                guard hosts.count == 1 || (hosts.isEmpty && !requestLine.isHTTP11) else {
+                    throw TransportError.malformedResponse(reason: "\(hosts.count) Host fields")
+                }
                 fields = HTTPFields(fields.filter { $0.name.canonicalName != "host" })
-                let host = hosts.first?.value
+                phase = .contentTooLarge
+                let framing = try HTTP1Message.framing(of: fields, isResponse: false)
+                if case .contentLength(let length) = framing, length > limits.maxBodyBytes {
+                    throw TransportError.limitExceeded(reason: "Content-Length \(length) is larger than the body limit")
+                }
+                if framing != .none, requestLine.isHTTP11,
+                    fields[values: .expect].contains(where: { $0.lowercased() == "100-continue" })
+                {
+                    // RFC 9110 §10.1.1: tell a waiting client (curl, browsers) to send the body now.
+                    try await connection.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: reader.deadline)
+                }
+                body = try await HTTP1Message.readBody(framing, from: reader, limits: limits)
+                wantsClose = !requestLine.isHTTP11 || HTTP1Message.connectionHeader(fields, contains: "close")
                 request = HTTPRequest(
-                    method: requestLine.method, scheme: "http", authority: host, path: requestLine.target,
-                    headerFields: fields)
+                    method: requestLine.method, scheme: "http", authority: hosts.first?.value,
+                    path: requestLine.target, headerFields: fields)
             } catch let error as TransportError {
                 let status: HTTPResponse.Status
                 switch error.code {
-                case .limitExceeded:
-                    status = error.reason.contains("body") || error.reason.contains("Content-Length") ? .contentTooLarge : .requestHeaderFieldsTooLarge
+                case .limitExceeded: status = phase
                 case .malformedResponse: status = .badRequest
                 default: return
                 }
-                configuration.logger.debug("rejected request", metadata: ["status": "\(status.code)", "reason": "\(error.reason)"])
+                configuration.logger.debug(
+                    "rejected request", metadata: ["status": "\(status.code)", "reason": "\(error.reason)"])
                 let head = HTTP1Serializer.responseHead(HTTPResponse(status: status), bodyCount: 0, close: true)
                 try? await connection.write(head, deadline: .now + .seconds(1))
                 return

@@ -339,6 +339,11 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
         } else if location.hasPrefix("//") {
             afterScheme = location.dropFirst(2)
         }
+        if afterScheme == nil, let colon = location.firstIndex(of: ":"),
+            !location[..<colon].contains("/"), !location[..<colon].contains("?")
+        {
+            throw TransportError.redirectRefused(reason: "unsupported redirect scheme \(location[..<colon])")
+        }
         if let rest = afterScheme {
             let end = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
             authority = String(rest[..<end])

@@ -90,4 +90,69 @@ import Transport
             try await refused.send(.get("127.0.0.1:\(port)", "/"), body: nil, deadline: .now + .seconds(5))
         }
     }
+
+    @Test("a port already in use, or an invalid one, is bindFailed")
+    func bindFailed() async throws {
+        let server = try Self.echoServer()
+        #expect(throws: TransportError.bindFailed(reason: "")) { try Self.echoServerOn(port: server.port) }
+        #expect(throws: TransportError.bindFailed(reason: "")) { try Self.echoServerOn(port: 70_000) }
+        await server.shutdown()
+    }
+
+    private static func echoServerOn(port: Int) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer.start(port: port) { _, _ in (HTTPResponse(status: .ok), []) }
+    }
+
+    @Test("a 600 KB request body (written after the head) arrives whole")
+    func largeRequestBody() async throws {
+        let server = try LoopbackHTTPServer.start { _, body in
+            (HTTPResponse(status: .ok), Array("\(body.count) \(body.reduce(0) { $0 &+ Int($1) })".utf8))
+        }
+        let client = try SocketHTTPClient()
+        let body = (0..<600_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let request = HTTPRequest(method: .put, scheme: "http", authority: server.authority, path: "/upload")
+        let (_, reply) = try await client.send(request, body: body, deadline: .now + .seconds(10))
+        #expect(String(decoding: reply, as: UTF8.self) == "600000 \(body.reduce(0) { $0 &+ Int($1) })")
+        client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test("raw requests: chunked bodies, pipelining, Expect: 100-continue, HTTP/1.0 and malformed input")
+    func rawRequests() async throws {
+        let server = try Self.echoServer()
+        let chunked = try await RawClient.exchange(
+            port: server.port,
+            [
+                .send("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"),
+                .send("GET /second HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"), .end,
+            ])
+        #expect(chunked.contains("POST h /c 5"))
+        #expect(chunked.contains("GET h /second 0"))
+        #expect(chunked.contains("Connection: close"))
+
+        let expect = try await RawClient.exchange(
+            port: server.port,
+            [
+                .send("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"),
+                .until("HTTP/1.1 100 Continue\r\n\r\n"), .send("body"), .until("POST h /e 4"),
+            ])
+        #expect(expect.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"))
+
+        let http10 = try await RawClient.exchange(port: server.port, [.send("GET /old HTTP/1.0\r\n\r\n"), .end])
+        #expect(http10.contains("GET - /old 0"))
+
+        for malformed in [
+            "GET /x HTTP/2.0\r\n\r\n", "GET http://h/x HTTP/1.1\r\nHost: h\r\n\r\n",
+            "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+            "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "GET /x HTTP/1.1\r\nBad Header\r\n\r\n", "GET /x HTTP/1.1\r\n\r\n",
+        ] {
+            let reply = try await RawClient.exchange(port: server.port, [.send(malformed), .end])
+            #expect(reply.hasPrefix("HTTP/1.1 400 "), "\(malformed.debugDescription) → \(reply.debugDescription)")
+        }
+        let longLine = try await RawClient.exchange(
+            port: server.port, [.send("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\n\r\n"), .end])
+        #expect(longLine.hasPrefix("HTTP/1.1 414 "))
+        await server.shutdown()
+    }
 }

@@ -90,13 +90,16 @@ import Transport
         environment["SSL_CERT_FILE"] = self.pki.caCertificate
         environment["COIDC_CHILD_TLS_AUTHORITY"] = "127.0.0.1:\(server.port)"
         process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try await offPool {
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        #expect(status == 0, "\(text)")
         #expect(text.contains("trusts the CA named by SSL_CERT_FILE") && text.contains("passed"), "\(text)")
     }
 
@@ -162,6 +165,30 @@ import Transport
         let (_, body) = try await self.get(client, try await Servers.tls(.server), "/tls-info")
         let info = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         #expect(info["version"] as? String == "TLSv1.3")
+    }
+
+    @Test("a server that never answers the ClientHello: the handshake times out")
+    func handshakeStall() async throws {
+        // The plain scenario server waits for an HTTP head that a ClientHello never completes.
+        let client = try SocketHTTPClient(configuration: .init(timeouts: .init(read: .milliseconds(300))))
+        defer { client.shutdown() }
+        let plain = try await Servers.plain
+        let started = ContinuousClock.now
+        await #expect(throws: TransportError.timedOut(reason: "")) {
+            try await client.send(.get(plain.authority, "/", secure: true), body: nil, deadline: .now + .seconds(30))
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test("a server that answers TLS with plain HTTP is tlsHandshakeFailed")
+    func notTLS() async throws {
+        let server = try LoopbackHTTPServer.start { _, _ in (HTTPResponse(status: .ok), []) }
+        let client = try SocketHTTPClient()
+        await #expect(throws: TransportError.tlsHandshakeFailed(reason: "")) {
+            try await client.send(.get(server.authority, "/", secure: true), body: nil, deadline: .now + .seconds(5))
+        }
+        client.shutdown()
+        await server.shutdown()
     }
 
     @Test("keep-alive works over TLS: echo requests share a connection")

@@ -109,4 +109,29 @@ import Transport
             try await client.send(.get(self.server.authority, "/hello"), body: nil, deadline: .now + .seconds(5))
         }
     }
+
+    @Test("100 stalled requests do not starve other tasks, and all stop when cancelled")
+    func noStarvation() async throws {
+        let client = try SocketHTTPClient()
+        defer { client.shutdown() }
+        let authority = self.server.authority
+        let threadsBefore = SocketCensus.threadCount
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<100 {
+                group.addTask {
+                    _ = try? await client.send(.get(authority, "/stall-head"), body: nil, deadline: .now + .seconds(60))
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // 100 requests parked on their sockets hold no thread: not one each, and not the
+            // cooperative pool's (another request still goes through).
+            #expect(SocketCensus.threadCount < threadsBefore + 20, "threads: \(threadsBefore) → \(SocketCensus.threadCount)")
+            let (response, _) = try await client.send(.get(authority, "/hello"), body: nil, deadline: .now + .seconds(10))
+            #expect(response.status == .ok)
+            let cancelled = ContinuousClock.now
+            group.cancelAll()
+            try await group.waitForAll()
+            #expect(ContinuousClock.now - cancelled < .seconds(3))
+        }
+    }
 }

@@ -6,17 +6,15 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import Synchronization
 
 /// Name resolution through `getaddrinfo(3)`.
 ///
-/// IP literals resolve inline (`AI_NUMERICHOST` never blocks). Names are looked up on a private
-/// Dispatch queue, never on Swift's cooperative pool; the caller stops waiting at its deadline or on
+/// IP literals resolve inline (`AI_NUMERICHOST` never blocks). Names are looked up on
+/// ``BlockingExecutor``'s dedicated threads, never on Swift's cooperative pool (nor on Dispatch's
+/// global queues, which share its threads on Linux); the caller stops waiting at its deadline or on
 /// cancellation, and a late answer is simply dropped.
 enum Resolver {
-    private static let queue = DispatchQueue(label: "swift-oidc.transport.resolver", attributes: .concurrent)
-
     /// Resolves `host` to TCP addresses for `port`, in `getaddrinfo`'s (RFC 6724) order.
     ///
     /// - Throws: `TransportError.dnsFailed`, `.timedOut`, `.cancelled`.
@@ -61,7 +59,7 @@ enum Resolver {
                     pending.finish(.failure(TransportError.cancelled(reason: "the task was cancelled")))
                     return
                 }
-                self.queue.async {
+                BlockingExecutor.shared.submit {
                     pending.finish(Result { try self.lookup(host: host, port: port, numericOnly: false) })
                 }
             }

@@ -37,14 +37,25 @@ final class TLSContext: @unchecked Sendable {  // immutable SSL_CTX after init (
         // Sessions are kept by hand (see `takeSession`/`store`), not in OpenSSL's internal client store.
         _ = unsafe coidc_SSL_CTX_set_session_cache_mode(
             context, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
+        // The same trust as SSL_CTX_set_default_verify_paths (SSL_CERT_FILE or the default bundle, and
+        // SSL_CERT_DIR or the default directory), without parsing the whole bundle for every client.
+        guard let store = unsafe X509_STORE_new() else {
+            throw TransportError.invalidConfiguration(reason: "X509_STORE_new: \(OpenSSLErrors.drain())")
+        }
+        unsafe SSL_CTX_set_cert_store(context, store)  // the context owns the store from here
         if usesSystemTrustStore {
-            guard unsafe SSL_CTX_set_default_verify_paths(context) == 1 else {
+            unsafe SystemTrustStore.shared.copyCertificates(into: store)
+            let directory = unsafe POSIX.environment(String(cString: X509_get_default_cert_dir_env()))
+                ?? String(cString: X509_get_default_cert_dir())
+            guard let lookup = unsafe X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir()),
+                unsafe coidc_X509_LOOKUP_add_dir(lookup, directory, X509_FILETYPE_PEM) == 1
+            else {
                 throw TransportError.invalidConfiguration(
-                    reason: "cannot load the system trust store: \(OpenSSLErrors.drain())")
+                    reason: "cannot use CA directory \(directory): \(OpenSSLErrors.drain())")
             }
         }
         if let file = additionalTrustRootsFile {
-            guard unsafe SSL_CTX_load_verify_locations(context, file, nil) == 1 else {
+            guard unsafe X509_STORE_load_file(store, file) == 1 else {
                 throw TransportError.invalidConfiguration(
                     reason: "cannot load CA bundle \(file): \(OpenSSLErrors.drain())")
             }
@@ -87,6 +98,45 @@ final class TLSContext: @unchecked Sendable {  // immutable SSL_CTX after init (
             }
             sessions[key] = session
         }
+    }
+}
+
+/// The certificates of the system CA bundle (`SSL_CERT_FILE`, or OpenSSL's default file), parsed once
+/// per process and shared by every ``TLSContext`` (parsing the bundle costs tens of milliseconds).
+@safe
+final class SystemTrustStore: @unchecked Sendable {  // never mutated after init; X509_STORE_get1_all_certs takes the store's lock
+    /// `X509_STORE *`, owned (+1).
+    private let pointer: OpaquePointer?
+
+    static let shared = SystemTrustStore()
+
+    private init() {
+        let file = unsafe POSIX.environment(String(cString: X509_get_default_cert_file_env()))
+            ?? String(cString: X509_get_default_cert_file())
+        let store = unsafe X509_STORE_new()
+        if let store = unsafe store {
+            // A missing bundle is an empty trust store, as with SSL_CTX_set_default_verify_paths.
+            _ = unsafe X509_STORE_load_file(store, file)
+        }
+        OpenSSLErrors.clear()
+        unsafe self.pointer = store
+    }
+
+    deinit { unsafe X509_STORE_free(self.pointer) }
+
+    /// Adds every certificate of the bundle to `store` (`X509_STORE *`), sharing them by reference.
+    func copyCertificates(into store: OpaquePointer) {
+        guard let pointer = unsafe self.pointer, let certificates = unsafe X509_STORE_get1_all_certs(pointer) else {
+            return
+        }
+        defer { unsafe coidc_sk_X509_pop_free(certificates) }
+        let count = unsafe coidc_sk_X509_num(certificates)
+        for index in 0..<count {
+            if let certificate = unsafe coidc_sk_X509_value(certificates, index) {
+                _ = unsafe X509_STORE_add_cert(store, certificate)
+            }
+        }
+        OpenSSLErrors.clear()
     }
 }
 

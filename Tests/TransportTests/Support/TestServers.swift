@@ -58,11 +58,12 @@ enum TestFiles {
     }()
 }
 
-/// Runs blocking set-up work (launching processes, waiting for their output) on a Dispatch thread, so
-/// that it never starves Swift's cooperative pool, which the timing tests depend on.
+/// Runs blocking set-up work (launching processes, waiting for their output) on a thread of its own,
+/// so that it never starves Swift's cooperative pool (on Linux, `DispatchQueue.global()` shares that
+/// pool's threads, so it is no better).
 func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result(catching: body)) }
+        Thread { continuation.resume(with: Result(catching: body)) }.start()
     }
 }
 
@@ -176,8 +177,48 @@ enum SocketCensus {
         return matches
     }
 
+    /// The number of threads of this process (`Threads:` in `/proc/self/status`).
+    static var threadCount: Int {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/status"), let data = try? handle.readToEnd() else {
+            return -1
+        }
+        try? handle.close()
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("Threads:") }
+        return line.flatMap { Int($0.dropFirst(8).trimmingCharacters(in: .whitespaces)) } ?? -1
+    }
+
     /// The number of open descriptors of this process.
     static var openDescriptors: Int {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count
+    }
+}
+
+/// Sends raw bytes with `Servers/raw_client.py` and returns what came back (as Latin-1 text).
+enum RawClient {
+    enum Step: Sendable {
+        case send(String)
+        case until(String)
+        case end
+    }
+
+    static func exchange(port: Int, _ steps: [Step]) async throws -> String {
+        try await offPool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            let encoded = steps.map { step -> String in
+                switch step {
+                case .send(let text): "send:" + Data(text.utf8).base64EncodedString()
+                case .until(let text): "until:" + Data(text.utf8).base64EncodedString()
+                case .end: "end"
+                }
+            }
+            process.arguments = ["python3", TestFiles.serversDirectory + "/raw_client.py", String(port)] + encoded
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
     }
 }
