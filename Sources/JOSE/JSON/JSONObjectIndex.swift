@@ -147,10 +147,17 @@ struct JSONObjectIndex: Sendable {
         return (try? reader.readValue(depth: 1)) ?? .null
     }
 
-    /// Whether a string slot's text equals `text`, compared on the raw bytes when there are no escapes.
+    /// Whether a string slot's text equals `text` code point for code point, compared on the raw bytes
+    /// when there are no escapes.
+    ///
+    /// Not `String ==`, which applies Unicode canonical equivalence (`"\u{212A}" == "K"`): JWT compares
+    /// StringOrURI values with no canonicalization (RFC 7519 §2).
     static func stringValue(_ slot: Slot, in bytes: [UInt8], equals text: String) -> Bool {
         guard slot.first == UInt8(ascii: "\"") else { return false }
-        if slot.hasEscapes { return Self.value(slot, in: bytes).stringValue == text }
+        if slot.hasEscapes {
+            guard let value = Self.value(slot, in: bytes).stringValue else { return false }
+            return value.unicodeScalars.elementsEqual(text.unicodeScalars)
+        }
         return slot.valueEnd - slot.valueStart - 2 == text.utf8.count
             && Self.equal(bytes, slot.valueStart + 1, text.utf8.span)
     }

@@ -95,17 +95,21 @@ public struct JWTClaims: Hashable, Sendable {
     /// Whether the claim `name` is present.
     public func contains(_ name: String) -> Bool { self.index.slot(named: name, in: self.payload) != nil }
 
-    /// Whether the string claim `name` equals `text`, compared without building the claim.
+    /// Whether the string claim `name` equals `text` code point for code point (no Unicode
+    /// normalization, RFC 7519 §2), compared without building the claim.
     public func claim(_ name: String, equals text: String) -> Bool {
         guard let slot = self.index.slot(named: name, in: self.payload) else { return false }
         return JSONObjectIndex.stringValue(slot, in: self.payload, equals: text)
     }
 
-    /// Whether `aud` is `audience` or an array containing it, compared without building the claim.
+    /// Whether `aud` is `audience` or an array containing it, code point for code point, compared
+    /// without building the claim.
     public func audienceContains(_ audience: String) -> Bool {
         guard let slot = self.index.slot(named: "aud", in: self.payload) else { return false }
         if slot.first == UInt8(ascii: "\"") { return JSONObjectIndex.stringValue(slot, in: self.payload, equals: audience) }
-        return JSONObjectIndex.value(slot, in: self.payload).arrayValue?.contains(.string(audience)) ?? false
+        // Code point for code point, as JSONObjectIndex.stringValue(_:in:equals:) compares (RFC 7519 §2).
+        let values = JSONObjectIndex.value(slot, in: self.payload).arrayValue ?? []
+        return values.contains { $0.stringValue?.unicodeScalars.elementsEqual(audience.unicodeScalars) == true }
     }
 
     /// Equal when the claims are equal as JSON (member order and spacing aside from values' order).
