@@ -101,7 +101,8 @@ public final class LoopbackHTTPServer: Sendable {
 
     deinit { self.task.cancel() }
 
-    private static func acceptLoop(listener: TCPSocket, configuration: Configuration, handler: @escaping Handler) async {
+    private static func acceptLoop(listener: TCPSocket, configuration: Configuration, handler: @escaping Handler) async
+    {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 guard let socket = try? await listener.accept() else { break }
@@ -117,7 +118,8 @@ public final class LoopbackHTTPServer: Sendable {
     private static func serve(_ connection: Connection, configuration: Configuration, handler: Handler) async {
         defer { connection.close() }
         let limits = configuration.limits
-        let reader = HTTP1Reader(connection: connection, deadline: .now + configuration.requestTimeout, readTimeout: nil)
+        let reader = HTTP1Reader(
+            connection: connection, deadline: .now + configuration.requestTimeout, readTimeout: nil)
         var isFirst = true
         while !Task.isCancelled {
             // Wait for the first byte of the next request within the keep-alive (or request) timeout.
@@ -187,7 +189,8 @@ public final class LoopbackHTTPServer: Sendable {
             let includeBody = request.method != .head && response.status.code != 204 && response.status.code != 304
             let head = HTTP1Serializer.responseHead(response, bodyCount: responseBody.count, close: close)
             do {
-                try await connection.write(includeBody ? head + responseBody : head, deadline: .now + configuration.requestTimeout)
+                try await connection.write(
+                    includeBody ? head + responseBody : head, deadline: .now + configuration.requestTimeout)
             } catch {
                 return
             }

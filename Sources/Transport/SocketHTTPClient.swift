@@ -68,7 +68,8 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
         var redirectCount = 0
         while true {
             let target = try RequestTarget(request)
-            let (response, responseBody) = try await self.sendOnce(request, target: target, body: body, deadline: deadline)
+            let (response, responseBody) = try await self.sendOnce(
+                request, target: target, body: body, deadline: deadline)
             let policy = self.configuration.redirectPolicy
             guard policy.maximumCount > 0, [301, 302, 303, 307, 308].contains(response.status.code),
                 request.method == .get || request.method == .head,
@@ -84,7 +85,10 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
             }
             self.configuration.logger.debug(
                 "following redirect",
-                metadata: ["status": "\(response.status.code)", "to": "\(next.scheme ?? "")://\(next.authority ?? "")\(Redaction.path(next.path ?? ""))"])
+                metadata: [
+                    "status": "\(response.status.code)",
+                    "to": "\(next.scheme ?? "")://\(next.authority ?? "")\(Redaction.path(next.path ?? ""))",
+                ])
             request = next
             body = nil
         }
@@ -175,14 +179,17 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
             if let body { try await connection.write(body, deadline: deadline) }
         }
         progress.requestWritten = true
-        let reader = HTTP1Reader(connection: connection, deadline: deadline, readTimeout: self.configuration.timeouts.read)
+        let reader = HTTP1Reader(
+            connection: connection, deadline: deadline, readTimeout: self.configuration.timeouts.read)
         var interimCount = 0
         while true {
             let line: [UInt8]?
             do {
                 line = try await reader.readLine(
                     maxBytes: limits.maxStartLineBytes,
-                    tooLong: { .limitExceeded(reason: "the status line is longer than \(limits.maxStartLineBytes) bytes") })
+                    tooLong: {
+                        .limitExceeded(reason: "the status line is longer than \(limits.maxStartLineBytes) bytes")
+                    })
             } catch {
                 progress.responseStarted = reader.receivedCount > 0
                 throw error
@@ -195,9 +202,13 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
             let fields = try await HTTP1Message.readFields(from: reader, limits: limits)
             let code = statusLine.status.code
             if (100..<200).contains(code) {
-                guard code != 101 else { throw TransportError.malformedResponse(reason: "unexpected 101 Switching Protocols") }
+                guard code != 101 else {
+                    throw TransportError.malformedResponse(reason: "unexpected 101 Switching Protocols")
+                }
                 interimCount += 1
-                guard interimCount <= 8 else { throw TransportError.malformedResponse(reason: "too many 1xx responses") }
+                guard interimCount <= 8 else {
+                    throw TransportError.malformedResponse(reason: "too many 1xx responses")
+                }
                 continue
             }
             let framing: HTTP1Message.Framing =
@@ -246,13 +257,16 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
         if let pooled = self.pool.take(target.poolKey) { return (pooled, true) }
         let timeouts = self.configuration.timeouts
         let connection: Connection
-        let proxy = target.isSecure ? self.configuration.proxy.flatMap { $0.isExcluded(host: target.endpoint.host) ? nil : $0 } : nil
+        let proxy =
+            target.isSecure
+            ? self.configuration.proxy.flatMap { $0.isExcluded(host: target.endpoint.host) ? nil : $0 } : nil
         if let proxy {
             connection = try await self.openTunnel(through: proxy, to: target.endpoint, deadline: deadline)
         } else {
             let addresses = try await Resolver.resolve(
                 host: target.endpoint.host, port: target.endpoint.port, deadline: deadline)
-            let socket = try await TCPSocket.connect(to: addresses, connectTimeout: timeouts.connect, deadline: deadline)
+            let socket = try await TCPSocket.connect(
+                to: addresses, connectTimeout: timeouts.connect, deadline: deadline)
             connection = Connection(socket: socket)
         }
         if target.isSecure {
@@ -293,7 +307,8 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
         head += "\r\n"
         do {
             try await connection.write(Array(head.utf8), deadline: deadline)
-            let reader = HTTP1Reader(connection: connection, deadline: deadline, readTimeout: self.configuration.timeouts.read)
+            let reader = HTTP1Reader(
+                connection: connection, deadline: deadline, readTimeout: self.configuration.timeouts.read)
             guard
                 let line = try await reader.readLine(
                     maxBytes: self.configuration.limits.maxStartLineBytes,
@@ -302,7 +317,8 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
             let status = try HTTP1Message.parseStatusLine(line)
             _ = try await HTTP1Message.readFields(from: reader, limits: self.configuration.limits)
             guard (200..<300).contains(status.status.code) else {
-                throw TransportError.proxyFailed(reason: "the proxy refused CONNECT \(endpoint) with \(status.status.code)")
+                throw TransportError.proxyFailed(
+                    reason: "the proxy refused CONNECT \(endpoint) with \(status.status.code)")
             }
             guard reader.bufferedCount == 0 else {
                 throw TransportError.proxyFailed(reason: "the proxy sent data before the tunnel was used")
@@ -322,7 +338,8 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
     // MARK: Redirects
 
     /// The request that `location` points to, resolved against the current request (RFC 3986 §5.2, simplified).
-    static func redirect(_ request: HTTPRequest, to location: String, from target: RequestTarget) throws -> HTTPRequest {
+    static func redirect(_ request: HTTPRequest, to location: String, from target: RequestTarget) throws -> HTTPRequest
+    {
         var location = location.trimmingOWS()
         if let hash = location.firstIndex(of: "#") { location = String(location[..<hash]) }
         guard HTTP1Message.isSafeFieldText(location), !location.contains(" ") else {
@@ -352,7 +369,8 @@ public final class SocketHTTPClient: HTTPTransport, Sendable {
         } else if location.hasPrefix("/") {
             path = location
         } else {
-            let basePath = target.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "/"
+            let basePath =
+                target.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "/"
             let directory = basePath[...(basePath.lastIndex(of: "/") ?? basePath.startIndex)]
             path = directory + location
         }

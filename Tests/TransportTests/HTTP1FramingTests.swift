@@ -50,7 +50,9 @@ import Transport
         #expect(old == Self.pattern(300))
     }
 
-    @Test("large bodies: 6 MiB with Content-Length, 3 MiB chunked", arguments: ["/large?n=6291456", "/large-chunked?n=3145728"])
+    @Test(
+        "large bodies: 6 MiB with Content-Length, 3 MiB chunked",
+        arguments: ["/large?n=6291456", "/large-chunked?n=3145728"])
     func largeBodies(path: String) async throws {
         let (_, body) = try await self.get(path)
         let expected = path.hasPrefix("/large?") ? 6_291_456 : 3_145_728
@@ -58,7 +60,9 @@ import Transport
         #expect(body == Self.pattern(expected))
     }
 
-    @Test("gzip, zlib deflate and raw deflate are decoded", arguments: ["/gzip?n=200000", "/deflate?n=200000", "/raw-deflate?n=200000"])
+    @Test(
+        "gzip, zlib deflate and raw deflate are decoded",
+        arguments: ["/gzip?n=200000", "/deflate?n=200000", "/raw-deflate?n=200000"])
     func contentCodings(path: String) async throws {
         let (response, body) = try await self.get(path)
         #expect(body == Self.pattern(200_000))
@@ -89,7 +93,8 @@ import Transport
     func requestFraming() async throws {
         var request = HTTPRequest(method: .post, scheme: "http", authority: self.server.authority, path: "/echo?x=1")
         request.headerFields[.contentType] = "application/x-www-form-urlencoded"
-        let (_, body) = try await self.client.send(request, body: Array("grant_type=x".utf8), deadline: .now + .seconds(5))
+        let (_, body) = try await self.client.send(
+            request, body: Array("grant_type=x".utf8), deadline: .now + .seconds(5))
         let echo = try Echo(body)
         #expect(echo.method == "POST")
         #expect(echo.target == "/echo?x=1")

@@ -9,7 +9,10 @@ import Transport
     @Test("HTTPS_PROXY and NO_PROXY are parsed as curl does")
     func environment() throws {
         let proxy = try #require(
-            HTTPSProxy(environment: ["https_proxy": "http://user:p%40ss@proxy.corp:3128/", "NO_PROXY": "localhost, .internal.example,10.0.0.1"]))
+            HTTPSProxy(environment: [
+                "https_proxy": "http://user:p%40ss@proxy.corp:3128/",
+                "NO_PROXY": "localhost, .internal.example,10.0.0.1",
+            ]))
         #expect(proxy.host == "proxy.corp")
         #expect(proxy.port == 3128)
         #expect(proxy.username == "user")
@@ -78,10 +81,12 @@ import Transport
     @Test("a proxy that refuses the tunnel is proxyFailed")
     func refused() async throws {
         let proxyServer = try await Servers.proxy
-        let client = try SocketHTTPClient(configuration: .init(proxy: HTTPSProxy(host: "127.0.0.1", port: proxyServer.port)))
+        let client = try SocketHTTPClient(
+            configuration: .init(proxy: HTTPSProxy(host: "127.0.0.1", port: proxyServer.port)))
         defer { client.shutdown() }
         await #expect(throws: TransportError.proxyFailed(reason: "")) {
-            try await client.send(.get("forbidden.example", "/", secure: true), body: nil, deadline: .now + .seconds(10))
+            try await client.send(
+                .get("forbidden.example", "/", secure: true), body: nil, deadline: .now + .seconds(10))
         }
     }
 }

@@ -11,12 +11,14 @@ import Transport
         let server = try await Servers.plain
         let client = try SocketHTTPClient(configuration: .init(logger: capture.logger))
         defer { client.shutdown() }
-        var request = HTTPRequest(method: .post, scheme: "http", authority: server.authority, path: "/echo?code=secret-code")
+        var request = HTTPRequest(
+            method: .post, scheme: "http", authority: server.authority, path: "/echo?code=secret-code")
         request.headerFields[.authorization] = "Basic c2VjcmV0LWNsaWVudA=="
         request.headerFields[.cookie] = "session=secret-cookie"
         request.headerFields[.contentType] = "application/x-www-form-urlencoded"
         let (response, _) = try await client.send(
-            request, body: Array("grant_type=refresh_token&refresh_token=secret-refresh".utf8), deadline: .now + .seconds(5))
+            request, body: Array("grant_type=refresh_token&refresh_token=secret-refresh".utf8),
+            deadline: .now + .seconds(5))
         #expect(response.status == .ok)
         let log = capture.lines.joined(separator: "\n")
         #expect(log.contains("→ POST http://\(server.authority)/echo?<redacted>"))

@@ -60,10 +60,13 @@ import Transport
         let server = try Self.echoServer(configuration: configuration)
         let client = try SocketHTTPClient()
         let big = HTTPRequest(method: .post, scheme: "http", authority: server.authority, path: "/")
-        let (tooLarge, _) = try await client.send(big, body: [UInt8](repeating: 1, count: 1001), deadline: .now + .seconds(5))
+        let (tooLarge, _) = try await client.send(
+            big, body: [UInt8](repeating: 1, count: 1001), deadline: .now + .seconds(5))
         #expect(tooLarge.status.code == 413)
         var headers = HTTPRequest.get(server.authority, "/")
-        for index in 0..<6 { headers.headerFields.append(HTTPField(name: try #require(HTTPField.Name("X-\(index)")), value: "v")) }
+        for index in 0..<6 {
+            headers.headerFields.append(HTTPField(name: try #require(HTTPField.Name("X-\(index)")), value: "v"))
+        }
         let (tooMany, _) = try await client.send(headers, body: nil, deadline: .now + .seconds(5))
         #expect(tooMany.status.code == 431)
         // The server accepts origin-form targets only: an asterisk-form target is a 400.
@@ -123,7 +126,9 @@ import Transport
         let chunked = try await RawClient.exchange(
             port: server.port,
             [
-                .send("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"),
+                .send(
+                    "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"
+                ),
                 .send("GET /second HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"), .end,
             ])
         #expect(chunked.contains("POST h /c 5"))

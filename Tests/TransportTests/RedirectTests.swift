@@ -10,7 +10,8 @@ import Transport
     init() async throws { self.server = try await Servers.plain }
 
     private func client(_ policy: RedirectPolicy, trustTestCA: Bool = false) async throws -> SocketHTTPClient {
-        let tls = SocketHTTPClient.TLS(additionalTrustRootsFile: trustTestCA ? (try await Servers.pki).caCertificate : nil)
+        let tls = SocketHTTPClient.TLS(
+            additionalTrustRootsFile: trustTestCA ? (try await Servers.pki).caCertificate : nil)
         return try SocketHTTPClient(configuration: .init(tls: tls, redirectPolicy: policy))
     }
 
@@ -42,7 +43,8 @@ import Transport
     func postNotFollowed() async throws {
         let client = try await self.client(.followGET())
         defer { client.shutdown() }
-        let request = HTTPRequest(method: .post, scheme: "http", authority: self.server.authority, path: "/redirect?code=307&to=/hello")
+        let request = HTTPRequest(
+            method: .post, scheme: "http", authority: self.server.authority, path: "/redirect?code=307&to=/hello")
         let (response, _) = try await client.send(request, body: Array("x".utf8), deadline: .now + .seconds(5))
         #expect(response.status.code == 307)
     }

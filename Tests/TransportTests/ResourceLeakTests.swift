@@ -10,7 +10,9 @@ import Transport
         // Dedicated servers, so that only this test's sockets touch these ports.
         let pki = try await Servers.pki
         let plain = try await offPool { try PythonServer() }
-        let tls = try await offPool { try PythonServer(arguments: ["--cert", pki.certificate(.server), "--key", pki.key(.server)]) }
+        let tls = try await offPool {
+            try PythonServer(arguments: ["--cert", pki.certificate(.server), "--key", pki.key(.server)])
+        }
         let expired = try await offPool {
             try PythonServer(arguments: ["--cert", pki.certificate(.expired), "--key", pki.key(.expired)])
         }
@@ -22,15 +24,21 @@ import Transport
             tls: .init(additionalTrustRootsFile: pki.caCertificate))
         let client = try SocketHTTPClient(configuration: configuration)
         for _ in 0..<3 {
-            for path in ["/hello", "/chunked", "/gzip?n=1000", "/close-delimited", "/mid-body-close", "/stall-head", "/bomb"] {
+            for path in [
+                "/hello", "/chunked", "/gzip?n=1000", "/close-delimited", "/mid-body-close", "/stall-head", "/bomb",
+            ] {
                 _ = try? await client.send(.get(plain.authority, path), body: nil, deadline: .now + .seconds(5))
             }
-            _ = try await client.send(.get(tls.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(5))
-            _ = try? await client.send(.get(expired.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(5))
+            _ = try await client.send(
+                .get(tls.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(5))
+            _ = try? await client.send(
+                .get(expired.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(5))
             _ = try await client.send(
                 HTTPRequest(method: .post, scheme: "http", authority: loopback.authority, path: "/"), body: [1, 2, 3],
                 deadline: .now + .seconds(5))
-            let task = Task { try await client.send(.get(plain.authority, "/stall-head"), body: nil, deadline: .now + .seconds(5)) }
+            let task = Task {
+                try await client.send(.get(plain.authority, "/stall-head"), body: nil, deadline: .now + .seconds(5))
+            }
             try await Task.sleep(for: .milliseconds(50))
             task.cancel()
             _ = try? await task.value

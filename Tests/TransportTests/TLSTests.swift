@@ -12,19 +12,27 @@ import Transport
 
     init() async throws { self.pki = try await Servers.pki }
 
-    private func client(trustingTestCA: Bool = true, tls: SocketHTTPClient.TLS? = nil, pool: Int = 8) throws -> SocketHTTPClient {
+    private func client(trustingTestCA: Bool = true, tls: SocketHTTPClient.TLS? = nil, pool: Int = 8) throws
+        -> SocketHTTPClient
+    {
         var settings = tls ?? SocketHTTPClient.TLS()
         if trustingTestCA && tls == nil { settings.additionalTrustRootsFile = self.pki.caCertificate }
-        return try SocketHTTPClient(configuration: .init(tls: settings, connectionPool: .init(maximumIdlePerOrigin: pool)))
+        return try SocketHTTPClient(
+            configuration: .init(tls: settings, connectionPool: .init(maximumIdlePerOrigin: pool)))
     }
 
-    private func get(_ client: SocketHTTPClient, _ server: PythonServer, host: String = "127.0.0.1", _ path: String = "/hello")
+    private func get(
+        _ client: SocketHTTPClient, _ server: PythonServer, host: String = "127.0.0.1", _ path: String = "/hello"
+    )
         async throws -> (HTTPResponse, [UInt8])
     {
-        try await client.send(.get("\(host):\(server.port)", path, secure: true), body: nil, deadline: .now + .seconds(10))
+        try await client.send(
+            .get("\(host):\(server.port)", path, secure: true), body: nil, deadline: .now + .seconds(10))
     }
 
-    @Test("a certificate from the trusted CA verifies by IP address and by host name", arguments: ["127.0.0.1", "localhost"])
+    @Test(
+        "a certificate from the trusted CA verifies by IP address and by host name",
+        arguments: ["127.0.0.1", "localhost"])
     func goodCertificate(host: String) async throws {
         let client = try self.client()
         defer { client.shutdown() }
@@ -42,7 +50,9 @@ import Transport
         }
     }
 
-    @Test("a certificate for another name is certificateHostnameMismatch (IP and DNS checks)", arguments: ["127.0.0.1", "localhost"])
+    @Test(
+        "a certificate for another name is certificateHostnameMismatch (IP and DNS checks)",
+        arguments: ["127.0.0.1", "localhost"])
     func wrongHost(host: String) async throws {
         let client = try self.client()
         defer { client.shutdown() }
@@ -64,7 +74,9 @@ import Transport
     func unknownIssuer() async throws {
         let client = try self.client(trustingTestCA: false)
         defer { client.shutdown() }
-        let error = await #expect(throws: TransportError.self) { try await self.get(client, try await Servers.tls(.server)) }
+        let error = await #expect(throws: TransportError.self) {
+            try await self.get(client, try await Servers.tls(.server))
+        }
         #expect(error?.code == .certificateUnknownIssuer)
         #expect(error?.reason.contains("unable to get local issuer certificate") == true)
     }
@@ -84,7 +96,8 @@ import Transport
         // SSL_CERT_FILE from birth, so no test here mutates the shared process environment.
         let server = try await Servers.tls(.server)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        process.executableURL = URL(
+            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         process.arguments = ["--testing-library", "swift-testing", "--filter", "SSLCertFileChildTests"]
         var environment = ProcessInfo.processInfo.environment
         environment["SSL_CERT_FILE"] = self.pki.caCertificate
@@ -210,7 +223,8 @@ struct SSLCertFileChildTests {
         let authority = try #require(ProcessInfo.processInfo.environment["COIDC_CHILD_TLS_AUTHORITY"])
         let client = try SocketHTTPClient()  // no additional trust roots: only the default paths
         defer { client.shutdown() }
-        let (response, body) = try await client.send(.get(authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(10))
+        let (response, body) = try await client.send(
+            .get(authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(10))
         #expect(response.status == .ok)
         #expect(body == Array("hello".utf8))
     }

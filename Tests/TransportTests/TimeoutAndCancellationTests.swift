@@ -9,7 +9,8 @@ import Transport
 
     init() async throws { self.server = try await Servers.plain }
 
-    @Test("a server that never answers: the read timeout fires within bound", arguments: ["/stall-head", "/stall-body"])
+    @Test(
+        "a server that never answers: the read timeout fires within bound", arguments: ["/stall-head", "/stall-body"])
     func readTimeout(path: String) async throws {
         let client = try SocketHTTPClient(configuration: .init(timeouts: .init(read: .milliseconds(300))))
         defer { client.shutdown() }
@@ -125,8 +126,11 @@ import Transport
             try await Task.sleep(for: .milliseconds(300))
             // 100 requests parked on their sockets hold no thread: not one each, and not the
             // cooperative pool's (another request still goes through).
-            #expect(SocketCensus.threadCount < threadsBefore + 20, "threads: \(threadsBefore) → \(SocketCensus.threadCount)")
-            let (response, _) = try await client.send(.get(authority, "/hello"), body: nil, deadline: .now + .seconds(10))
+            #expect(
+                SocketCensus.threadCount < threadsBefore + 20, "threads: \(threadsBefore) → \(SocketCensus.threadCount)"
+            )
+            let (response, _) = try await client.send(
+                .get(authority, "/hello"), body: nil, deadline: .now + .seconds(10))
             #expect(response.status == .ok)
             let cancelled = ContinuousClock.now
             group.cancelAll()

@@ -36,7 +36,8 @@ enum HTTP1Message {
         default: throw malformed()
         }
         let digits = line[9..<12]
-        guard digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), digits.first != UInt8(ascii: "0")
+        guard digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            digits.first != UInt8(ascii: "0")
         else { throw malformed() }
         let code = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         guard line.count == 12 || line[12] == UInt8(ascii: " ") else { throw malformed() }
@@ -75,8 +76,13 @@ enum HTTP1Message {
             guard
                 let line = try await reader.readLine(
                     maxBytes: max(remaining, 0),
-                    tooLong: { .limitExceeded(reason: "the header section is larger than \(limits.maxHeaderBytes) bytes") })
-            else { throw TransportError.connectionClosed(reason: "the peer closed the connection inside the header section") }
+                    tooLong: {
+                        .limitExceeded(reason: "the header section is larger than \(limits.maxHeaderBytes) bytes")
+                    })
+            else {
+                throw TransportError.connectionClosed(
+                    reason: "the peer closed the connection inside the header section")
+            }
             if line.isEmpty { return fields }
             bytes += line.count + 2
             guard bytes <= limits.maxHeaderBytes else {
@@ -117,7 +123,8 @@ enum HTTP1Message {
         let lengths = fields[values: .contentLength]
         if !transferEncodings.isEmpty {
             guard lengths.isEmpty else {
-                throw TransportError.malformedResponse(reason: "both Transfer-Encoding and Content-Length (ambiguous framing)")
+                throw TransportError.malformedResponse(
+                    reason: "both Transfer-Encoding and Content-Length (ambiguous framing)")
             }
             let codings = transferEncodings.flatMap { $0.split(separator: ",") }
                 .map { $0.trimmingOWS().lowercased() }
@@ -128,13 +135,15 @@ enum HTTP1Message {
             return .chunked
         }
         if !lengths.isEmpty {
-            let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingOWS() })
+            let values = Set(
+                lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingOWS() })
             guard values.count == 1, let text = values.first, !text.isEmpty, text.count <= 18,
                 text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
                 let length = Int(text)
             else {
                 throw TransportError.malformedResponse(
-                    reason: values.count > 1 ? "differing Content-Length values (ambiguous framing)" : "invalid Content-Length")
+                    reason: values.count > 1
+                        ? "differing Content-Length values (ambiguous framing)" : "invalid Content-Length")
             }
             return length == 0 ? .none : .contentLength(length)
         }
@@ -145,7 +154,9 @@ enum HTTP1Message {
     /// (within the header limits) and dropped.
     ///
     /// - Throws: `TransportError.limitExceeded`, `.malformedResponse`, `.connectionClosed`, `.timedOut`.
-    static func readBody(_ framing: Framing, from reader: HTTP1Reader, limits: HTTPMessageLimits) async throws -> [UInt8] {
+    static func readBody(_ framing: Framing, from reader: HTTP1Reader, limits: HTTPMessageLimits) async throws
+        -> [UInt8]
+    {
         var body: [UInt8] = []
         switch framing {
         case .none:
@@ -164,8 +175,13 @@ enum HTTP1Message {
                 guard
                     let line = try await reader.readLine(
                         maxBytes: 1024, tooLong: { .malformedResponse(reason: "a chunk-size line is too long") })
-                else { throw TransportError.connectionClosed(reason: "the peer closed the connection inside a chunked body") }
-                let sizeText = (line.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? [])
+                else {
+                    throw TransportError.connectionClosed(
+                        reason: "the peer closed the connection inside a chunked body")
+                }
+                let sizeText =
+                    (line.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first
+                        ?? [])
                 let trimmed = String(decoding: sizeText, as: UTF8.self).trimmingOWS()
                 guard !trimmed.isEmpty, trimmed.count <= 15, trimmed.utf8.allSatisfy({ $0.isHexDigit }),
                     let size = Int(trimmed, radix: 16)
@@ -175,10 +191,13 @@ enum HTTP1Message {
                     return body
                 }
                 guard body.count + size <= limits.maxBodyBytes else {
-                    throw TransportError.limitExceeded(reason: "the chunked body is larger than \(limits.maxBodyBytes) bytes")
+                    throw TransportError.limitExceeded(
+                        reason: "the chunked body is larger than \(limits.maxBodyBytes) bytes")
                 }
                 try await reader.read(exactly: size, into: &body)
-                guard let end = try await reader.readLine(maxBytes: 0, tooLong: { .malformedResponse(reason: "a chunk is longer than its size") }),
+                guard
+                    let end = try await reader.readLine(
+                        maxBytes: 0, tooLong: { .malformedResponse(reason: "a chunk is longer than its size") }),
                     end.isEmpty
                 else { throw TransportError.connectionClosed(reason: "the peer closed the connection inside a chunk") }
             }

@@ -4,7 +4,9 @@ import HTTPTypes
 /// Writes HTTP/1.1 message heads (RFC 9112 §3, §4, §6).
 enum HTTP1Serializer {
     /// Fields we always write ourselves from the message's framing, never copied from the caller.
-    private static let framingFields: Set<String> = ["host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade"]
+    private static let framingFields: Set<String> = [
+        "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade",
+    ]
 
     /// The head of a client request, with `Host`, `User-Agent`, `Accept-Encoding` and `Content-Length`.
     ///

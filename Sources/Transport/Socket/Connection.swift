@@ -4,7 +4,7 @@
 ///
 /// Every wait goes through ``IOEventLoop``; nothing here blocks a thread. A connection has one owner
 /// at a time: the task using it, or the pool (under its lock) while it is idle.
-final class Connection: @unchecked Sendable {  // single owner at a time (see above), handed over under the pool's lock
+final class Connection: @unchecked Sendable {  // one owner at a time, handed over under the pool lock
     let socket: TCPSocket
     private(set) var tls: TLSStream?
     /// Whether any application data has been received (so a TLS alert is no longer a handshake failure).

@@ -1,12 +1,13 @@
+import Synchronization
+
 // SPDX-License-Identifier: Apache-2.0
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 /// One dedicated thread that `poll(2)`s every waiting socket of the process and resumes the task that waits.
 ///

@@ -65,7 +65,8 @@ enum Inflater {
                 case Z_BUF_ERROR:
                     continue
                 default:
-                    let message = unsafe stream.pointer.pointee.msg.map { unsafe String(cString: $0) } ?? "error \(status)"
+                    let message =
+                        unsafe stream.pointer.pointee.msg.map { unsafe String(cString: $0) } ?? "error \(status)"
                     throw TransportError.malformedResponse(reason: "\(name) body is corrupt: \(message)")
                 }
             }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Small wrappers over libc calls shared by the socket code.
@@ -30,11 +30,11 @@ enum POSIX {
     /// Closes `fd`, ignoring `EINTR` (Linux always releases the descriptor).
     static func close(_ fd: Int32) {
         #if canImport(Glibc)
-        _ = Glibc.close(fd)
+            _ = Glibc.close(fd)
         #elseif canImport(Musl)
-        _ = Musl.close(fd)
+            _ = Musl.close(fd)
         #elseif canImport(Darwin)
-        _ = Darwin.close(fd)
+            _ = Darwin.close(fd)
         #endif
     }
 

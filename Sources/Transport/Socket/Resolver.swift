@@ -1,12 +1,13 @@
+import Synchronization
+
 // SPDX-License-Identifier: Apache-2.0
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 /// Name resolution through `getaddrinfo(3)`.
 ///
@@ -73,9 +74,9 @@ enum Resolver {
         var hints = unsafe addrinfo()
         unsafe hints.ai_family = AF_UNSPEC
         #if canImport(Darwin)
-        unsafe hints.ai_socktype = SOCK_STREAM
+            unsafe hints.ai_socktype = SOCK_STREAM
         #else
-        unsafe hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            unsafe hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #endif
         unsafe hints.ai_protocol = Int32(IPPROTO_TCP)
         unsafe hints.ai_flags = AI_NUMERICSERV | (numericOnly ? AI_NUMERICHOST : 0)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An owned, non-blocking TCP socket. Closed by ``close()`` or, at the latest, in `deinit`.
@@ -31,9 +31,9 @@ final class TCPSocket: @unchecked Sendable {  // one owner at a time (see above)
 
     private static func makeSocket(family: Int32) -> Int32 {
         #if canImport(Darwin)
-        let type = SOCK_STREAM
+            let type = SOCK_STREAM
         #else
-        let type = Int32(SOCK_STREAM.rawValue)
+            let type = Int32(SOCK_STREAM.rawValue)
         #endif
         let fd = socket(family, type, Int32(IPPROTO_TCP))
         guard fd >= 0 else { return -1 }
@@ -194,16 +194,22 @@ final class TCPSocket: @unchecked Sendable {  // one owner at a time (see above)
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let status = unsafe withUnsafeMutablePointer(to: &storage) { pointer in
-            unsafe pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { unsafe getsockname(self.fd, $0, &length) }
+            unsafe pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                unsafe getsockname(self.fd, $0, &length)
+            }
         }
         guard status == 0 else { return 0 }
         if Int32(storage.ss_family) == AF_INET6 {
             return unsafe withUnsafePointer(to: &storage) { pointer in
-                unsafe pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { unsafe UInt16(bigEndian: $0.pointee.sin6_port) }
+                unsafe pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    unsafe UInt16(bigEndian: $0.pointee.sin6_port)
+                }
             }
         }
         return unsafe withUnsafePointer(to: &storage) { pointer in
-            unsafe pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { unsafe UInt16(bigEndian: $0.pointee.sin_port) }
+            unsafe pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                unsafe UInt16(bigEndian: $0.pointee.sin_port)
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import Synchronization
 /// OpenSSL allows one configured `SSL_CTX` to create `SSL` objects from many threads at once
 /// (openssl-threads(7)); it is never mutated after `init`. The session cache has its own lock.
 @safe
-final class TLSContext: @unchecked Sendable {  // immutable SSL_CTX after init (see above); sessions are behind a Mutex
+final class TLSContext: @unchecked Sendable {  // SSL_CTX immutable after init; sessions behind a Mutex
     /// `SSL_CTX *`, owned (+1).
     let pointer: OpaquePointer
     private let sessions = Mutex<[String: TLSSession]>([:])
@@ -45,7 +45,8 @@ final class TLSContext: @unchecked Sendable {  // immutable SSL_CTX after init (
         unsafe SSL_CTX_set_cert_store(context, store)  // the context owns the store from here
         if usesSystemTrustStore {
             unsafe SystemTrustStore.shared.copyCertificates(into: store)
-            let directory = unsafe POSIX.environment(String(cString: X509_get_default_cert_dir_env()))
+            let directory =
+                unsafe POSIX.environment(String(cString: X509_get_default_cert_dir_env()))
                 ?? String(cString: X509_get_default_cert_dir())
             guard let lookup = unsafe X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir()),
                 unsafe coidc_X509_LOOKUP_add_dir(lookup, directory, X509_FILETYPE_PEM) == 1
@@ -104,14 +105,15 @@ final class TLSContext: @unchecked Sendable {  // immutable SSL_CTX after init (
 /// The certificates of the system CA bundle (`SSL_CERT_FILE`, or OpenSSL's default file), parsed once
 /// per process and shared by every ``TLSContext`` (parsing the bundle costs tens of milliseconds).
 @safe
-final class SystemTrustStore: @unchecked Sendable {  // never mutated after init; X509_STORE_get1_all_certs takes the store's lock
+final class SystemTrustStore: @unchecked Sendable {  // immutable after init; get1_all_certs locks
     /// `X509_STORE *`, owned (+1).
     private let pointer: OpaquePointer?
 
     static let shared = SystemTrustStore()
 
     private init() {
-        let file = unsafe POSIX.environment(String(cString: X509_get_default_cert_file_env()))
+        let file =
+            unsafe POSIX.environment(String(cString: X509_get_default_cert_file_env()))
             ?? String(cString: X509_get_default_cert_file())
         let store = unsafe X509_STORE_new()
         if let store = unsafe store {
@@ -142,7 +144,7 @@ final class SystemTrustStore: @unchecked Sendable {  // never mutated after init
 
 /// An owned `SSL_SESSION` (+1).
 @safe
-final class TLSSession: @unchecked Sendable {  // SSL_SESSION is reference-counted with internal locking and not mutated here
+final class TLSSession: @unchecked Sendable {  // refcounted, locked inside OpenSSL, never mutated
     let pointer: OpaquePointer
 
     init(takingOwnershipOf pointer: OpaquePointer) { unsafe self.pointer = pointer }

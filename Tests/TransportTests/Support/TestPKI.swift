@@ -87,7 +87,8 @@ struct TestPKI: Sendable {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw TestSetupError(
-                "openssl \(arguments.prefix(2).joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
+                "openssl \(arguments.prefix(2).joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))"
+            )
         }
     }
 }

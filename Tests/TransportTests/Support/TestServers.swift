@@ -70,12 +70,16 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 /// The shared servers; each starts on first use and lives until the test process exits.
 enum Servers {
     private static let plainServer: Result<PythonServer, any Error> = Result { try PythonServer() }
-    private static let proxyServer: Result<PythonServer, any Error> = Result { try PythonServer(arguments: ["--proxy"]) }
+    private static let proxyServer: Result<PythonServer, any Error> = Result {
+        try PythonServer(arguments: ["--proxy"])
+    }
 
     static var plain: PythonServer { get async throws { try await offPool { try self.plainServer.get() } } }
     static var proxy: PythonServer { get async throws { try await offPool { try self.proxyServer.get() } } }
 
-    private static func launchTLS(_ leaf: TestPKI.Leaf, requireClientCertificate: Bool = false) -> Result<PythonServer, any Error> {
+    private static func launchTLS(_ leaf: TestPKI.Leaf, requireClientCertificate: Bool = false) -> Result<
+        PythonServer, any Error
+    > {
         Result {
             let pki = try TestPKI.shared.get()
             var arguments = ["--cert", pki.certificate(leaf), "--key", pki.key(leaf)]
