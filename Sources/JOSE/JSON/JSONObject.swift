@@ -2,6 +2,8 @@
 
 /// A JSON object whose members keep document order and whose keys are unique.
 ///
+/// Keys compare byte for byte (no Unicode canonical equivalence: `"\u{212A}"` is not `"K"`).
+///
 /// JOSE objects are small (a header has a handful of members, an ID token a dozen claims), so
 /// lookup is a linear scan: faster than hashing at this size, and it keeps the order for printing.
 public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
@@ -46,11 +48,11 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// Gets, replaces, adds (at the end) or removes (with `nil`) the member named `key`.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in self.members where member.key == key { return member.value }
+            for member in self.members where member.key.utf8.elementsEqual(key.utf8) { return member.value }
             return nil
         }
         set {
-            if let index = self.members.firstIndex(where: { $0.key == key }) {
+            if let index = self.members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
                 if let newValue { self.members[index].value = newValue } else { self.members.remove(at: index) }
             } else if let newValue {
                 self.members.append(Member(key: key, value: newValue))
