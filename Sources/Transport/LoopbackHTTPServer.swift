@@ -58,7 +58,6 @@ public final class LoopbackHTTPServer: Sendable {
     /// The bound address.
     public let address: Address
     private let task: Task<Void, Never>
-    private let listener: TCPSocket
 
     /// `http://127.0.0.1:<port>` or `http://[::1]:<port>`.
     public var baseURL: String { self.address == .ipv4 ? "http://127.0.0.1:\(self.port)" : "http://[::1]:\(self.port)" }
@@ -66,11 +65,10 @@ public final class LoopbackHTTPServer: Sendable {
     /// `127.0.0.1:<port>` or `[::1]:<port>`, for `HTTPRequest.authority`.
     public var authority: String { self.address == .ipv4 ? "127.0.0.1:\(self.port)" : "[::1]:\(self.port)" }
 
-    private init(port: Int, address: Address, task: Task<Void, Never>, listener: TCPSocket) {
+    private init(port: Int, address: Address, task: Task<Void, Never>) {
         self.port = port
         self.address = address
         self.task = task
-        self.listener = listener
     }
 
     /// Binds a loopback address (with `SO_REUSEADDR`) and starts accepting connections.
@@ -89,7 +87,7 @@ public final class LoopbackHTTPServer: Sendable {
             await Self.acceptLoop(listener: listener, configuration: configuration, handler: handler)
         }
         configuration.logger.debug("listening", metadata: ["port": "\(boundPort)"])
-        return LoopbackHTTPServer(port: boundPort, address: address, task: task, listener: listener)
+        return LoopbackHTTPServer(port: boundPort, address: address, task: task)
     }
 
     /// Stops accepting, closes every connection (requests in progress are abandoned), and returns

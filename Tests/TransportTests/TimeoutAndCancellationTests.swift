@@ -68,6 +68,22 @@ import Transport
         await #expect(throws: TransportError.cancelled(reason: "")) { try await task.value }
     }
 
+    @Test("a server whose accept queue is full: the connect timeout fires")
+    func connectTimeout() async throws {
+        let silent = try await offPool { try PythonServer(arguments: ["--no-accept"]) }
+        let client = try SocketHTTPClient(configuration: .init(timeouts: .init(connect: .milliseconds(300))))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: TransportError.self) {
+            try await client.send(.get(silent.authority, "/"), body: nil, deadline: .now + .seconds(30))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.code == .timedOut)
+        #expect(error?.reason.contains("connect") == true, "\(String(describing: error))")
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(5), "took \(elapsed)")
+        client.shutdown()
+        try await offPool { silent.stop() }
+    }
+
     @Test("a refused port on every address of localhost (::1, then 127.0.0.1) is connectFailed")
     func connectRefused() async throws {
         // Bind and close a listener to find a port nobody listens on.

@@ -327,6 +327,7 @@ def main():
     parser.add_argument("--key")
     parser.add_argument("--client-ca")
     parser.add_argument("--proxy", action="store_true")
+    parser.add_argument("--no-accept", action="store_true", help="listen, fill the backlog, never accept")
     args = parser.parse_args()
     context = None
     if args.cert:
@@ -338,14 +339,29 @@ def main():
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
-    listener.listen(512)
-    print(listener.getsockname()[1], flush=True)
 
     def watch_stdin():
         sys.stdin.read()
         os._exit(0)
 
     threading.Thread(target=watch_stdin, daemon=True).start()
+    if args.no_accept:
+        # A full accept queue makes the kernel drop further SYNs: connecting clients hang until their timeout.
+        listener.listen(0)
+        fillers = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(listener.getsockname())
+            except BlockingIOError:
+                pass
+            fillers.append(filler)
+        time.sleep(0.2)
+        print(listener.getsockname()[1], flush=True)
+        threading.Event().wait()
+    listener.listen(512)
+    print(listener.getsockname()[1], flush=True)
     while True:
         sock, _ = listener.accept()
         target = proxy if args.proxy else serve
