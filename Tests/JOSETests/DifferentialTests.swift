@@ -415,7 +415,7 @@ struct DifferentialTests {
             "ratio": 0.25,
             "max_safe_integer": 9_007_199_254_740_991,
             "negative": -42,
-            "nested": ["a": ["b": [true, false, nil]], "empty_object": [:], "empty_array": []],
+            "nested": ["a": ["b": [true, false, .null]], "empty_object": [:], "empty_array": []],
             "test_alg": .string(algorithm.rawValue),
         ]
     }

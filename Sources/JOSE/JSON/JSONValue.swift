@@ -57,8 +57,9 @@ public enum JSONValue: Hashable, Sendable {
     }
 }
 
+/// No `ExpressibleByNilLiteral`: `object[key] = nil` must remove a member, never store `null`.
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     /// A string value.
     public init(stringLiteral value: String) { self = .string(value) }
@@ -74,6 +75,4 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { JSONObject.Member(key: $0.0, value: $0.1) }))
     }
-    /// `null`.
-    public init(nilLiteral: ()) { self = .null }
 }

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+import Discovery
+import Flows
+import JOSE
+import PKCE
+import Testing
+
+/// The whole front channel is checked before anything is redeemed.
+@Suite struct CallbackValidatorTests {
+    typealias F = TokenFactory
+
+    func session(expiresAt: Double = F.now + 600, type: ResponseType = .codeIDToken) throws -> AuthorizationSession {
+        AuthorizationSession(
+            state: "state-123", nonce: "n-0S6_WzA2Mj", codeVerifier: try .init(), redirectURI: "https://a.example/cb",
+            clientID: F.clientID, issuer: F.issuer, responseType: type, responseMode: .fragment, maxAge: nil, acrValues: nil,
+            createdAt: F.now - 10, expiresAt: expiresAt)
+    }
+
+    func validator(requireIss: Bool = false) throws -> CallbackValidator {
+        CallbackValidator(idTokens: try F.validator(), requireIssuerParameter: requireIss)
+    }
+
+    func fragment(_ parameters: [(String, String)]) -> String {
+        "https://a.example/cb#" + FormEncoding.encode(parameters)
+    }
+
+    func goodParameters(code: String = "the-code") throws -> [(String, String)] {
+        [("code", code), ("state", "state-123"), ("iss", F.issuer), ("id_token", try F.idToken(["c_hash": F.hash(code)]))]
+    }
+
+    @Test("a good hybrid response passes, from a fragment and from a form body")
+    func good() async throws {
+        let parameters = try self.goodParameters()
+        let fromURL = try AuthorizationResponse(redirectURL: self.fragment(parameters), mode: .fragment)
+        let validated = try await self.validator(requireIss: true).validate(fromURL, session: try self.session())
+        #expect(validated.code == "the-code")
+        #expect(validated.idToken?.subject == "alice")
+        let fromForm = try AuthorizationResponse(formBody: Array(FormEncoding.encode(parameters).utf8))
+        _ = try await self.validator().validate(fromForm, session: try self.session())
+    }
+
+    @Test("each front-channel failure is named", arguments: [
+        "error", "state missing", "state wrong", "iss wrong", "iss missing", "code missing", "id_token missing",
+        "c_hash wrong", "expired",
+    ])
+    func failures(_ label: String) async throws {
+        var parameters = try self.goodParameters()
+        var session = try self.session()
+        var requireIss = false
+        let expected: FlowsError.Code
+        func drop(_ name: String) { parameters.removeAll { $0.0 == name } }
+        func set(_ name: String, _ value: String) {
+            drop(name)
+            parameters.append((name, value))
+        }
+        switch label {
+        case "error":
+            parameters = [("error", "access_denied"), ("error_description", "user said no"), ("state", "state-123")]
+            expected = .authorizationFailed
+        case "state missing": drop("state"); expected = .stateMismatch
+        case "state wrong": set("state", "state-124"); expected = .stateMismatch
+        case "iss wrong": set("iss", "https://evil.example"); expected = .issuerParameterMismatch
+        case "iss missing": drop("iss"); requireIss = true; expected = .issuerParameterMismatch
+        case "code missing": drop("code"); expected = .malformedCallback
+        case "id_token missing": drop("id_token"); expected = .malformedCallback
+        case "c_hash wrong": set("code", "another-code"); expected = .idTokenInvalid
+        default: session = try self.session(expiresAt: F.now - 1); expected = .sessionExpired
+        }
+        let response = try AuthorizationResponse(redirectURL: self.fragment(parameters), mode: .fragment)
+        do {
+            _ = try await self.validator(requireIss: requireIss).validate(response, session: session)
+            Issue.record("\(label) was accepted")
+        } catch let error as FlowsError {
+            #expect(error.code == expected, "\(label): \(error)")
+            if label == "c_hash wrong" { #expect(error.reason == "c_hash mismatch") }
+            if label == "error" { #expect(error.oauthError == "access_denied") }
+        }
+    }
+
+    @Test("repeated parameters, bad escapes and oversize callbacks are malformed")
+    func malformed() {
+        #expect(throws: FlowsError.malformedCallback(reason: "")) {
+            try AuthorizationResponse(redirectURL: "https://a.example/cb?code=a&code=b&state=s", mode: .query)
+        }
+        #expect(throws: FlowsError.malformedCallback(reason: "")) {
+            try AuthorizationResponse(redirectURL: "https://a.example/cb?code=%zz", mode: .query)
+        }
+        #expect(throws: FlowsError.malformedCallback(reason: "")) {
+            try AuthorizationResponse(formBody: Array(("code=" + String(repeating: "a", count: 70_000)).utf8))
+        }
+        #expect(throws: FlowsError.malformedCallback(reason: "")) {
+            try AuthorizationResponse(formBody: [0x63, 0x3D, 0xFF])
+        }
+    }
+
+    @Test("an error in the query of a fragment-mode callback is still reported")
+    func errorInQuery() throws {
+        let response = try AuthorizationResponse(redirectURL: "https://a.example/cb?error=invalid_request&state=s", mode: .fragment)
+        #expect(response.error == "invalid_request")
+    }
+}

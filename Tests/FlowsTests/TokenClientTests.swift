@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+import Discovery
+import Flows
+import Foundation
+import HTTPTypes
+import JOSE
+import PKCE
+import Testing
+import Transport
+
+@Suite struct TokenClientTests {
+    typealias F = TokenFactory
+
+    func session() throws -> AuthorizationSession {
+        AuthorizationSession(
+            state: "s", nonce: "n", codeVerifier: try .init(), redirectURI: "https://a.example/cb", clientID: F.clientID,
+            issuer: F.issuer, responseType: .codeIDToken, responseMode: .formPost, maxAge: nil, acrValues: nil,
+            createdAt: F.now, expiresAt: F.now + 600)
+    }
+
+    func client(_ authentication: ClientAuthentication, transport: RecordingTransport) -> TokenClient {
+        TokenClient(
+            issuer: F.issuer, tokenEndpoint: "https://op.example.com/token", revocationEndpoint: "https://op.example.com/revoke",
+            authentication: authentication, transport: transport, now: { F.now })
+    }
+
+    static let tokens: JSONObject = [
+        "access_token": "at-1", "token_type": "bearer", "expires_in": "300", "refresh_token": "rt-1", "id_token": "x.y.z",
+    ]
+
+    @Test("code exchange sends the verifier and exact redirect_uri; client_secret_basic form-encodes before base64")
+    func basic() async throws {
+        let transport = RecordingTransport { _, _ in RecordingTransport.json(Self.tokens, headers: [.date: "Thu, 01 Jan 2026 00:10:00 GMT"]) }
+        let session = try self.session()
+        let exchange = try await self.client(.clientSecretBasic(clientID: "app:1", secret: "s3cr%t é"), transport: transport)
+            .exchangeCode("the-code", session: session)
+        #expect(exchange.tokens.isBearer)
+        #expect(exchange.tokens.expiresIn == 300)
+        #expect(exchange.clockOffset == 600)
+        let (request, body) = try #require(transport.requests.first)
+        #expect(request.method == .post)
+        #expect(request.path == "/token")
+        // RFC 6749 §2.3.1: "app:1" and "s3cr%t é" are form-urlencoded, then joined with ":".
+        let expected = "Basic " + Data("app%3A1:s3cr%25t%20%C3%A9".utf8).base64EncodedString()
+        #expect(request.headerFields[.authorization] == expected)
+        let form = try formParameters(body)
+        #expect(form["grant_type"] == "authorization_code")
+        #expect(form["code"] == "the-code")
+        #expect(form["redirect_uri"] == "https://a.example/cb")
+        #expect(form["code_verifier"] == session.codeVerifier.value)
+        #expect(form["client_secret"] == nil)
+    }
+
+    @Test("client_secret_post and none put credentials in the body")
+    func post() async throws {
+        let transport = RecordingTransport { _, _ in RecordingTransport.json(Self.tokens) }
+        _ = try await self.client(.clientSecretPost(clientID: "app", secret: "pw"), transport: transport).refresh("rt-0")
+        let form = try formParameters(transport.requests[0].1)
+        #expect(form["client_id"] == "app" && form["client_secret"] == "pw" && form["grant_type"] == "refresh_token")
+        #expect(transport.requests[0].0.headerFields[.authorization] == nil)
+        _ = try await self.client(.none(clientID: "public"), transport: transport).refresh("rt-0")
+        let publicForm = try formParameters(transport.requests[1].1)
+        #expect(publicForm["client_id"] == "public" && publicForm["client_secret"] == nil)
+    }
+
+    @Test("private_key_jwt sends an RFC 7523 assertion that verifies with the client's public key")
+    func privateKeyJWT() async throws {
+        let key = try SigningKey.generate(.ec(.p256), keyID: "client-key")
+        let transport = RecordingTransport { _, _ in RecordingTransport.json(Self.tokens) }
+        _ = try await self.client(.privateKeyJWT(clientID: "app", key: key), transport: transport).refresh("rt")
+        let form = try formParameters(transport.requests[0].1)
+        #expect(form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        let verifier = JWTVerifier(
+            signatures: try JWSVerifier(keys: [key.verificationKey]),
+            claims: JWTClaimsValidator(issuer: "app", audience: F.issuer, requiredClaims: ["exp", "iat", "jti"], now: { F.now }))
+        let assertion = try verifier.verify(try #require(form["client_assertion"]))
+        #expect(assertion.claims.subject == "app")
+        #expect(assertion.claims.expiresAt == F.now + 60)
+        // A second assertion has a fresh jti.
+        _ = try await self.client(.privateKeyJWT(clientID: "app", key: key), transport: transport).refresh("rt")
+        let second = try verifier.verify(try #require(try formParameters(transport.requests[1].1)["client_assertion"]))
+        #expect(second.claims.jwtID != assertion.claims.jwtID)
+    }
+
+    @Test("OAuth error responses become typed errors; invalid_grant on refresh asks for re-authentication")
+    func errors() async throws {
+        let transport = RecordingTransport { _, _ in
+            RecordingTransport.json(["error": "invalid_grant", "error_description": "refresh token revoked"], status: .badRequest)
+        }
+        let client = self.client(.clientSecretPost(clientID: "app", secret: "pw"), transport: transport)
+        await #expect(throws: FlowsError.reauthenticationRequired(reason: "")) { try await client.refresh("rt") }
+        do {
+            _ = try await client.exchangeCode("c", session: try self.session())
+            Issue.record("accepted an error response")
+        } catch let error as FlowsError {
+            #expect(error.code == .tokenEndpointError && error.oauthError == "invalid_grant")
+            #expect(error.reason.contains("refresh token revoked"))
+        }
+        let broken = RecordingTransport { _, _ in (HTTPResponse(status: .internalServerError), Array("<html>".utf8)) }
+        await #expect(throws: FlowsError.invalidResponse(reason: "")) {
+            try await self.client(.none(clientID: "a"), transport: broken).refresh("rt")
+        }
+    }
+
+    @Test("malformed token responses are refused", arguments: [
+        #"{"token_type":"Bearer"}"#, #"{"access_token":"a"}"#, #"{"access_token":"a","token_type":"Bearer","expires_in":"soon"}"#,
+        #"{"access_token":"a","token_type":"Bearer","refresh_token":5}"#, "[]", "not json",
+    ])
+    func malformed(_ body: String) {
+        #expect(throws: FlowsError.invalidResponse(reason: "")) { try TokenResponse(json: Array(body.utf8), receivedAt: 0) }
+    }
+
+    @Test("revocation posts the token with a hint")
+    func revoke() async throws {
+        let transport = RecordingTransport { _, _ in (HTTPResponse(status: .ok), []) }
+        try await self.client(.clientSecretPost(clientID: "app", secret: "pw"), transport: transport).revoke("rt-1", hint: "refresh_token")
+        let (request, body) = try #require(transport.requests.first)
+        #expect(request.path == "/revoke")
+        #expect(try formParameters(body)["token_type_hint"] == "refresh_token")
+    }
+}

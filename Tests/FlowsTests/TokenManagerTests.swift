@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+import Flows
+import HTTPTypes
+import JOSE
+import PKCE
+import Synchronization
+import Testing
+import Transport
+
+@Suite struct TokenManagerTests {
+    typealias F = TokenFactory
+
+    /// A token endpoint that rotates refresh tokens and counts requests.
+    final class RotatingEndpoint: Sendable {
+        let count = Atomic<Int>(0)
+        let revoked = Mutex<Set<String>>([])
+
+        func respond(_ body: [UInt8]?) throws -> (HTTPResponse, [UInt8]) {
+            let form = try formParameters(body)
+            let refreshToken = form["refresh_token"] ?? ""
+            let inserted = self.revoked.withLock { $0.insert(refreshToken).inserted }
+            guard inserted, refreshToken.hasPrefix("rt-") else {
+                return RecordingTransport.json(["error": "invalid_grant"], status: .badRequest)
+            }
+            let number = self.count.add(1, ordering: .relaxed).newValue
+            return RecordingTransport.json([
+                "access_token": .string("at-\(number)"), "token_type": "Bearer", "expires_in": 300,
+                "refresh_token": .string("rt-\(number)"),
+            ])
+        }
+    }
+
+    func manager(endpoint: RotatingEndpoint, store: InMemoryTokenStore, now: @escaping @Sendable () -> Double) -> (TokenManager, RecordingTransport) {
+        let transport = RecordingTransport { _, body in
+            try await Task.sleep(for: .milliseconds(20))  // a slow endpoint widens the race window
+            return try endpoint.respond(body)
+        }
+        let client = TokenClient(
+            issuer: F.issuer, tokenEndpoint: "https://op.example.com/token", authentication: .none(clientID: "app"),
+            transport: transport, now: now)
+        return (TokenManager(client: client, store: store, refreshAhead: 30, now: now), transport)
+    }
+
+    @Test("1000 concurrent callers around an expiry cause exactly one refresh")
+    func singleFlight() async throws {
+        let endpoint = RotatingEndpoint()
+        let store = InMemoryTokenStore(TokenSet(accessToken: "at-0", expiresAt: F.now + 10, refreshToken: "rt-0"))
+        let (manager, transport) = self.manager(endpoint: endpoint, store: store, now: { F.now })
+        let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<1000 { group.addTask { try await manager.accessToken() } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(tokens == ["at-1"])
+        #expect(transport.requests.count == 1)
+        #expect(await manager.refreshCount == 1)
+        #expect(try await store.load()?.refreshToken == "rt-1")
+        #expect(await store.saveCount == 1)
+    }
+
+    @Test("a fresh token is served without a request; a 401 replaces it once")
+    func freshAnd401() async throws {
+        let endpoint = RotatingEndpoint()
+        let store = InMemoryTokenStore(TokenSet(accessToken: "at-0", expiresAt: F.now + 3600, refreshToken: "rt-0"))
+        let (manager, transport) = self.manager(endpoint: endpoint, store: store, now: { F.now })
+        #expect(try await manager.accessToken() == "at-0")
+        #expect(transport.requests.isEmpty)
+        async let first = manager.accessToken(replacing: "at-0")
+        async let second = manager.accessToken(replacing: "at-0")
+        #expect(try await [first, second] == ["at-1", "at-1"])
+        #expect(try await manager.accessToken(replacing: "at-0") == "at-1")
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test("invalid_grant reports re-authentication and never loops")
+    func reauthentication() async throws {
+        let endpoint = RotatingEndpoint()
+        let store = InMemoryTokenStore(TokenSet(accessToken: "at-0", expiresAt: F.now - 1, refreshToken: "revoked"))
+        let (manager, transport) = self.manager(endpoint: endpoint, store: store, now: { F.now })
+        for _ in 0..<5 {
+            await #expect(throws: FlowsError.reauthenticationRequired(reason: "")) { try await manager.accessToken() }
+        }
+        #expect(transport.requests.count == 1)
+        try await manager.install(TokenSet(accessToken: "at-new", expiresAt: F.now + 3600, refreshToken: "rt-9"))
+        #expect(try await manager.accessToken() == "at-new")
+    }
+
+    @Test("a rotated refresh token is kept; a response without one keeps the old one")
+    func rotation() async throws {
+        let old = TokenSet(accessToken: "a", refreshToken: "rt-old", idToken: "i")
+        let rotated = TokenSet(try TokenResponse(json: Array(#"{"access_token":"b","token_type":"Bearer","refresh_token":"rt-new"}"#.utf8), receivedAt: 0), previous: old)
+        #expect(rotated.refreshToken == "rt-new" && rotated.idToken == "i")
+        let kept = TokenSet(try TokenResponse(json: Array(#"{"access_token":"b","token_type":"Bearer"}"#.utf8), receivedAt: 0), previous: old)
+        #expect(kept.refreshToken == "rt-old")
+    }
+}
