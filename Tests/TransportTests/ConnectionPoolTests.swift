@@ -12,7 +12,7 @@ import Transport
 
     private func echo(_ client: SocketHTTPClient, method: HTTPRequest.Method = .get) async throws -> Echo {
         let request = HTTPRequest(method: method, scheme: "http", authority: self.server.authority, path: "/echo")
-        let (_, body) = try await client.send(request, body: nil, deadline: .now + .seconds(5))
+        let (_, body) = try await client.send(request, body: nil, deadline: .now + .seconds(30))
         return try Echo(body)
     }
 
@@ -53,7 +53,7 @@ import Transport
     func closedWhileIdle() async throws {
         let client = try SocketHTTPClient()
         defer { client.shutdown() }
-        _ = try await client.send(.get(self.server.authority, "/close-soon"), body: nil, deadline: .now + .seconds(5))
+        _ = try await client.send(.get(self.server.authority, "/close-soon"), body: nil, deadline: .now + .seconds(30))
         try await Task.sleep(for: .milliseconds(300))
         let echo = try await self.echo(client)
         #expect(echo.method == "GET")
@@ -65,7 +65,7 @@ import Transport
         defer { client.shutdown() }
         let armed = try await self.echo(client)
         // The next request on that connection is read and dropped without an answer.
-        _ = try await client.send(.get(self.server.authority, "/drop-next"), body: nil, deadline: .now + .seconds(5))
+        _ = try await client.send(.get(self.server.authority, "/drop-next"), body: nil, deadline: .now + .seconds(30))
         let retried = try await self.echo(client)
         #expect(retried.connection != armed.connection)
     }
@@ -74,7 +74,7 @@ import Transport
     func noRetryForPOST() async throws {
         let client = try SocketHTTPClient()
         defer { client.shutdown() }
-        _ = try await client.send(.get(self.server.authority, "/drop-next"), body: nil, deadline: .now + .seconds(5))
+        _ = try await client.send(.get(self.server.authority, "/drop-next"), body: nil, deadline: .now + .seconds(30))
         await #expect(throws: TransportError.connectionClosed(reason: "")) {
             try await self.echo(client, method: .post)
         }

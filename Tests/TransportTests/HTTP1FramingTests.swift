@@ -15,7 +15,7 @@ import Transport
     }
 
     private func get(_ path: String) async throws -> (HTTPResponse, [UInt8]) {
-        try await self.client.send(.get(self.server.authority, path), body: nil, deadline: .now + .seconds(10))
+        try await self.client.send(.get(self.server.authority, path), body: nil, deadline: .now + .seconds(30))
     }
 
     /// 0, 1, …, 255, 0, 1, … (what the scenario server sends), built by whole blocks to stay cheap in debug builds.
@@ -81,7 +81,7 @@ import Transport
     @Test("HEAD and 204 responses have no body")
     func noBody() async throws {
         let head = HTTPRequest(method: .head, scheme: "http", authority: self.server.authority, path: "/large?n=5000")
-        let (response, body) = try await self.client.send(head, body: nil, deadline: .now + .seconds(5))
+        let (response, body) = try await self.client.send(head, body: nil, deadline: .now + .seconds(30))
         #expect(response.headerFields[.contentLength] == "5000")
         #expect(body.isEmpty)
         let (noContent, empty) = try await self.get("/status?code=204")
@@ -94,7 +94,7 @@ import Transport
         var request = HTTPRequest(method: .post, scheme: "http", authority: self.server.authority, path: "/echo?x=1")
         request.headerFields[.contentType] = "application/x-www-form-urlencoded"
         let (_, body) = try await self.client.send(
-            request, body: Array("grant_type=x".utf8), deadline: .now + .seconds(5))
+            request, body: Array("grant_type=x".utf8), deadline: .now + .seconds(30))
         let echo = try Echo(body)
         #expect(echo.method == "POST")
         #expect(echo.target == "/echo?x=1")
@@ -106,7 +106,7 @@ import Transport
         #expect(echo.header("Content-Type") == "application/x-www-form-urlencoded")
 
         let empty = HTTPRequest(method: .post, scheme: "http", authority: self.server.authority, path: "/echo")
-        let (_, emptyBody) = try await self.client.send(empty, body: nil, deadline: .now + .seconds(5))
+        let (_, emptyBody) = try await self.client.send(empty, body: nil, deadline: .now + .seconds(30))
         #expect(try Echo(emptyBody).header("Content-Length") == "0")
     }
 
@@ -114,16 +114,16 @@ import Transport
     func invalidRequests() async throws {
         let noScheme = HTTPRequest(method: .get, scheme: "ftp", authority: self.server.authority, path: "/")
         await #expect(throws: TransportError.invalidRequest(reason: "")) {
-            try await self.client.send(noScheme, body: nil, deadline: .now + .seconds(5))
+            try await self.client.send(noScheme, body: nil, deadline: .now + .seconds(30))
         }
         let badAuthority = HTTPRequest(method: .get, scheme: "http", authority: "user@127.0.0.1", path: "/")
         await #expect(throws: TransportError.invalidRequest(reason: "")) {
-            try await self.client.send(badAuthority, body: nil, deadline: .now + .seconds(5))
+            try await self.client.send(badAuthority, body: nil, deadline: .now + .seconds(30))
         }
         var smuggled = HTTPRequest.get(self.server.authority, "/hello")
         smuggled.headerFields[.transferEncoding] = "chunked"
         await #expect(throws: TransportError.invalidRequest(reason: "")) {
-            try await self.client.send(smuggled, body: nil, deadline: .now + .seconds(5))
+            try await self.client.send(smuggled, body: nil, deadline: .now + .seconds(30))
         }
     }
 }

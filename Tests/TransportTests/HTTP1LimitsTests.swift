@@ -17,7 +17,7 @@ import Transport
     }
 
     private func get(_ path: String) async throws -> (HTTPResponse, [UInt8]) {
-        try await self.client.send(.get(self.server.authority, path), body: nil, deadline: .now + .seconds(10))
+        try await self.client.send(.get(self.server.authority, path), body: nil, deadline: .now + .seconds(30))
     }
 
     @Test(

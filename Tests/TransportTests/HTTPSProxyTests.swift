@@ -33,7 +33,7 @@ import Transport
     private func stats(_ proxy: PythonServer) async throws -> [String: Any] {
         let client = try SocketHTTPClient()
         defer { client.shutdown() }
-        let (_, body) = try await client.send(.get(proxy.authority, "/stats"), body: nil, deadline: .now + .seconds(5))
+        let (_, body) = try await client.send(.get(proxy.authority, "/stats"), body: nil, deadline: .now + .seconds(30))
         return try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
     }
 
@@ -47,7 +47,7 @@ import Transport
         let client = try SocketHTTPClient(configuration: .init(tls: tls, proxy: proxy))
         defer { client.shutdown() }
         let (response, body) = try await client.send(
-            .get("localhost:\(tlsServer.port)", "/hello", secure: true), body: nil, deadline: .now + .seconds(10))
+            .get("localhost:\(tlsServer.port)", "/hello", secure: true), body: nil, deadline: .now + .seconds(30))
         #expect(response.status == .ok)
         #expect(body == Array("hello".utf8))
         let after = try await self.stats(proxyServer)
@@ -67,14 +67,14 @@ import Transport
         let client = try SocketHTTPClient(configuration: .init(tls: tls, proxy: proxy))
         defer { client.shutdown() }
         let (response, _) = try await client.send(
-            .get("localhost:\(tlsServer.port)", "/hello", secure: true), body: nil, deadline: .now + .seconds(10))
+            .get("localhost:\(tlsServer.port)", "/hello", secure: true), body: nil, deadline: .now + .seconds(30))
         #expect(response.status == .ok)
         let (plain, _) = try await client.send(
-            .get(try await Servers.plain.authority, "/hello"), body: nil, deadline: .now + .seconds(10))
+            .get(try await Servers.plain.authority, "/hello"), body: nil, deadline: .now + .seconds(30))
         #expect(plain.status == .ok)
         await #expect(throws: TransportError.proxyFailed(reason: "")) {
             try await client.send(
-                .get("127.0.0.1:\(tlsServer.port)", "/hello", secure: true), body: nil, deadline: .now + .seconds(10))
+                .get("127.0.0.1:\(tlsServer.port)", "/hello", secure: true), body: nil, deadline: .now + .seconds(30))
         }
     }
 
@@ -86,7 +86,7 @@ import Transport
         defer { client.shutdown() }
         await #expect(throws: TransportError.proxyFailed(reason: "")) {
             try await client.send(
-                .get("forbidden.example", "/", secure: true), body: nil, deadline: .now + .seconds(10))
+                .get("forbidden.example", "/", secure: true), body: nil, deadline: .now + .seconds(30))
         }
     }
 }

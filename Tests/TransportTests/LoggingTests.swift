@@ -18,7 +18,7 @@ import Transport
         request.headerFields[.contentType] = "application/x-www-form-urlencoded"
         let (response, _) = try await client.send(
             request, body: Array("grant_type=refresh_token&refresh_token=secret-refresh".utf8),
-            deadline: .now + .seconds(5))
+            deadline: .now + .seconds(30))
         #expect(response.status == .ok)
         let log = capture.lines.joined(separator: "\n")
         #expect(log.contains("→ POST http://\(server.authority)/echo?<redacted>"))

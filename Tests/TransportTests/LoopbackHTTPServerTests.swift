@@ -21,7 +21,7 @@ import Transport
         let server = try Self.echoServer()
         let client = try SocketHTTPClient()
         let request = HTTPRequest(method: .post, scheme: "http", authority: server.authority, path: "/callback?code=x")
-        let (response, body) = try await client.send(request, body: Array("hello".utf8), deadline: .now + .seconds(5))
+        let (response, body) = try await client.send(request, body: Array("hello".utf8), deadline: .now + .seconds(30))
         #expect(response.status == .ok)
         #expect(response.headerFields[.contentType] == "text/plain")
         #expect(String(decoding: body, as: UTF8.self) == "POST \(server.authority) /callback?code=x 5")
@@ -34,7 +34,7 @@ import Transport
         let server = try Self.echoServer(address: .ipv6)
         #expect(server.baseURL == "http://[::1]:\(server.port)")
         let client = try SocketHTTPClient()
-        let (_, body) = try await client.send(.get(server.authority, "/v6"), body: nil, deadline: .now + .seconds(5))
+        let (_, body) = try await client.send(.get(server.authority, "/v6"), body: nil, deadline: .now + .seconds(30))
         #expect(String(decoding: body, as: UTF8.self) == "GET \(server.authority) /v6 0")
         client.shutdown()
         await server.shutdown()
@@ -45,7 +45,7 @@ import Transport
         let server = try Self.echoServer()
         let client = try SocketHTTPClient()
         for _ in 0..<5 {
-            _ = try await client.send(.get(server.authority, "/"), body: nil, deadline: .now + .seconds(5))
+            _ = try await client.send(.get(server.authority, "/"), body: nil, deadline: .now + .seconds(30))
         }
         #expect(client.idleConnectionCount == 1)
         #expect(SocketCensus.count(ports: [server.port]) == 3)  // the listener, one server end, one client end
@@ -61,18 +61,18 @@ import Transport
         let client = try SocketHTTPClient()
         let big = HTTPRequest(method: .post, scheme: "http", authority: server.authority, path: "/")
         let (tooLarge, _) = try await client.send(
-            big, body: [UInt8](repeating: 1, count: 1001), deadline: .now + .seconds(5))
+            big, body: [UInt8](repeating: 1, count: 1001), deadline: .now + .seconds(30))
         #expect(tooLarge.status.code == 413)
         var headers = HTTPRequest.get(server.authority, "/")
         for index in 0..<6 {
             headers.headerFields.append(HTTPField(name: try #require(HTTPField.Name("X-\(index)")), value: "v"))
         }
-        let (tooMany, _) = try await client.send(headers, body: nil, deadline: .now + .seconds(5))
+        let (tooMany, _) = try await client.send(headers, body: nil, deadline: .now + .seconds(30))
         #expect(tooMany.status.code == 431)
         // The server accepts origin-form targets only: an asterisk-form target is a 400.
         let (badRequest, _) = try await client.send(
             HTTPRequest(method: .options, scheme: "http", authority: server.authority, path: "*"), body: nil,
-            deadline: .now + .seconds(5))
+            deadline: .now + .seconds(30))
         #expect(badRequest.status.code == 400)
         client.shutdown()
         await server.shutdown()
@@ -83,14 +83,14 @@ import Transport
         let server = try Self.echoServer()
         let port = server.port
         let client = try SocketHTTPClient()
-        _ = try await client.send(.get(server.authority, "/"), body: nil, deadline: .now + .seconds(5))
+        _ = try await client.send(.get(server.authority, "/"), body: nil, deadline: .now + .seconds(30))
         #expect(SocketCensus.count(ports: [port]) == 3)  // listener, server end, client end
         await server.shutdown()
         client.shutdown()
         #expect(SocketCensus.count(ports: [port]) == 0)
         let refused = try SocketHTTPClient()
         await #expect(throws: TransportError.connectFailed(reason: "")) {
-            try await refused.send(.get("127.0.0.1:\(port)", "/"), body: nil, deadline: .now + .seconds(5))
+            try await refused.send(.get("127.0.0.1:\(port)", "/"), body: nil, deadline: .now + .seconds(30))
         }
     }
 
@@ -114,7 +114,7 @@ import Transport
         let client = try SocketHTTPClient()
         let body = (0..<600_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
         let request = HTTPRequest(method: .put, scheme: "http", authority: server.authority, path: "/upload")
-        let (_, reply) = try await client.send(request, body: body, deadline: .now + .seconds(10))
+        let (_, reply) = try await client.send(request, body: body, deadline: .now + .seconds(30))
         #expect(String(decoding: reply, as: UTF8.self) == "600000 \(body.reduce(0) { $0 &+ Int($1) })")
         client.shutdown()
         await server.shutdown()

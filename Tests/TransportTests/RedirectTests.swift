@@ -20,7 +20,7 @@ import Transport
         let client = try SocketHTTPClient()
         defer { client.shutdown() }
         let (response, _) = try await client.send(
-            .get(self.server.authority, "/redirect?to=/hello"), body: nil, deadline: .now + .seconds(5))
+            .get(self.server.authority, "/redirect?to=/hello"), body: nil, deadline: .now + .seconds(30))
         #expect(response.status.code == 302)
         #expect(response.headerFields[.location] == "/hello")
     }
@@ -33,7 +33,7 @@ import Transport
         for target in ["/hello", absolute] {
             let path = "/redirect?code=\(code)&to=\(target.addingPercentEncodingForQuery)"
             let (response, body) = try await client.send(
-                .get(self.server.authority, path), body: nil, deadline: .now + .seconds(5))
+                .get(self.server.authority, path), body: nil, deadline: .now + .seconds(30))
             #expect(response.status == .ok)
             #expect(body == Array("hello".utf8))
         }
@@ -45,7 +45,7 @@ import Transport
         defer { client.shutdown() }
         let request = HTTPRequest(
             method: .post, scheme: "http", authority: self.server.authority, path: "/redirect?code=307&to=/hello")
-        let (response, _) = try await client.send(request, body: Array("x".utf8), deadline: .now + .seconds(5))
+        let (response, _) = try await client.send(request, body: Array("x".utf8), deadline: .now + .seconds(30))
         #expect(response.status.code == 307)
     }
 
@@ -58,7 +58,7 @@ import Transport
         await #expect(throws: TransportError.redirectRefused(reason: "")) {
             try await client.send(
                 .get("127.0.0.1:\(tlsServer.port)", "/redirect?to=\(target)", secure: true), body: nil,
-                deadline: .now + .seconds(5))
+                deadline: .now + .seconds(30))
         }
     }
 
@@ -68,7 +68,7 @@ import Transport
         defer { client.shutdown() }
         let loop = "/loop"
         await #expect(throws: TransportError.redirectRefused(reason: "")) {
-            try await client.send(.get(self.server.authority, loop), body: nil, deadline: .now + .seconds(5))
+            try await client.send(.get(self.server.authority, loop), body: nil, deadline: .now + .seconds(30))
         }
     }
 
@@ -81,7 +81,7 @@ import Transport
             var request = HTTPRequest.get(self.server.authority, "/redirect?to=\(target)")
             request.headerFields[.authorization] = "Bearer secret-token"
             request.headerFields[.cookie] = "session=secret"
-            let (_, body) = try await client.send(request, body: nil, deadline: .now + .seconds(5))
+            let (_, body) = try await client.send(request, body: nil, deadline: .now + .seconds(30))
             let echo = try Echo(body)
             #expect((echo.header("Authorization") != nil) == keepsCredentials)
             #expect((echo.header("Cookie") != nil) == keepsCredentials)

@@ -27,17 +27,17 @@ import Transport
             for path in [
                 "/hello", "/chunked", "/gzip?n=1000", "/close-delimited", "/mid-body-close", "/stall-head", "/bomb",
             ] {
-                _ = try? await client.send(.get(plain.authority, path), body: nil, deadline: .now + .seconds(5))
+                _ = try? await client.send(.get(plain.authority, path), body: nil, deadline: .now + .seconds(30))
             }
             _ = try await client.send(
-                .get(tls.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(5))
+                .get(tls.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(30))
             _ = try? await client.send(
-                .get(expired.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(5))
+                .get(expired.authority, "/hello", secure: true), body: nil, deadline: .now + .seconds(30))
             _ = try await client.send(
                 HTTPRequest(method: .post, scheme: "http", authority: loopback.authority, path: "/"), body: [1, 2, 3],
-                deadline: .now + .seconds(5))
+                deadline: .now + .seconds(30))
             let task = Task {
-                try await client.send(.get(plain.authority, "/stall-head"), body: nil, deadline: .now + .seconds(5))
+                try await client.send(.get(plain.authority, "/stall-head"), body: nil, deadline: .now + .seconds(30))
             }
             try await Task.sleep(for: .milliseconds(50))
             task.cancel()

@@ -16,18 +16,19 @@ import Transport
         defer { client.shutdown() }
         let started = ContinuousClock.now
         let error = await #expect(throws: TransportError.self) {
-            try await client.send(.get(self.server.authority, path), body: nil, deadline: .now + .seconds(30))
+            try await client.send(.get(self.server.authority, path), body: nil, deadline: .now + .seconds(60))
         }
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("no data from the peer") == true, "\(String(describing: error))")
-        // The upper bound leaves room for a loaded 2-core machine; the deadline is 30 s away.
-        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(5), "took \(elapsed)")
+        // The upper bound leaves room for a loaded 2-core machine (other suites' tests may hold the
+        // cooperative pool for seconds); the deadline is 60 s away and the reason says which timer fired.
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(15), "took \(elapsed)")
     }
 
     @Test("a server that trickles bytes: the request deadline fires even though reads keep succeeding")
     func deadline() async throws {
-        let client = try SocketHTTPClient(configuration: .init(timeouts: .init(read: .seconds(20))))
+        let client = try SocketHTTPClient(configuration: .init(timeouts: .init(read: .seconds(60))))
         defer { client.shutdown() }
         let started = ContinuousClock.now
         let error = await #expect(throws: TransportError.self) {
@@ -36,7 +37,7 @@ import Transport
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("deadline") == true, "\(String(describing: error))")
-        #expect(elapsed >= .milliseconds(590) && elapsed < .seconds(5), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(590) && elapsed < .seconds(15), "took \(elapsed)")
     }
 
     @Test("cancelling the task stops a stalled request promptly")
@@ -52,7 +53,7 @@ import Transport
         task.cancel()
         await #expect(throws: TransportError.cancelled(reason: "")) { try await task.value }
         // Well before the 60 s deadline, with room for a loaded 2-core machine.
-        #expect(ContinuousClock.now - cancelled < .seconds(2))
+        #expect(ContinuousClock.now - cancelled < .seconds(10))
     }
 
     @Test("an already-cancelled task sends nothing")
@@ -62,7 +63,7 @@ import Transport
         let authority = self.server.authority
         let task = Task {
             while !Task.isCancelled { await Task.yield() }
-            return try await client.send(.get(authority, "/hello"), body: nil, deadline: .now + .seconds(5))
+            return try await client.send(.get(authority, "/hello"), body: nil, deadline: .now + .seconds(30))
         }
         task.cancel()
         await #expect(throws: TransportError.cancelled(reason: "")) { try await task.value }
@@ -74,12 +75,12 @@ import Transport
         let client = try SocketHTTPClient(configuration: .init(timeouts: .init(connect: .milliseconds(300))))
         let started = ContinuousClock.now
         let error = await #expect(throws: TransportError.self) {
-            try await client.send(.get(silent.authority, "/"), body: nil, deadline: .now + .seconds(30))
+            try await client.send(.get(silent.authority, "/"), body: nil, deadline: .now + .seconds(60))
         }
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("connect") == true, "\(String(describing: error))")
-        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(5), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(15), "took \(elapsed)")
         client.shutdown()
         try await offPool { silent.stop() }
     }
@@ -93,7 +94,7 @@ import Transport
         let client = try SocketHTTPClient()
         defer { client.shutdown() }
         await #expect(throws: TransportError.connectFailed(reason: "")) {
-            try await client.send(.get("localhost:\(port)", "/"), body: nil, deadline: .now + .seconds(5))
+            try await client.send(.get("localhost:\(port)", "/"), body: nil, deadline: .now + .seconds(30))
         }
     }
 
@@ -103,7 +104,7 @@ import Transport
         let client = try SocketHTTPClient()
         defer { client.shutdown() }
         let (response, body) = try await client.send(
-            .get("localhost:\(self.server.port)", "/hello"), body: nil, deadline: .now + .seconds(5))
+            .get("localhost:\(self.server.port)", "/hello"), body: nil, deadline: .now + .seconds(30))
         #expect(response.status == .ok)
         #expect(body == Array("hello".utf8))
     }
@@ -114,7 +115,7 @@ import Transport
         defer { client.shutdown() }
         let name = String(repeating: "a", count: 70) + ".invalid"
         await #expect(throws: TransportError.dnsFailed(reason: "")) {
-            try await client.send(.get(name, "/"), body: nil, deadline: .now + .seconds(5))
+            try await client.send(.get(name, "/"), body: nil, deadline: .now + .seconds(30))
         }
     }
 
@@ -123,7 +124,7 @@ import Transport
         let client = try SocketHTTPClient()
         client.shutdown()
         await #expect(throws: TransportError.alreadyShutdown(reason: "")) {
-            try await client.send(.get(self.server.authority, "/hello"), body: nil, deadline: .now + .seconds(5))
+            try await client.send(.get(self.server.authority, "/hello"), body: nil, deadline: .now + .seconds(30))
         }
     }
 
@@ -146,12 +147,12 @@ import Transport
                 SocketCensus.threadCount < threadsBefore + 20, "threads: \(threadsBefore) → \(SocketCensus.threadCount)"
             )
             let (response, _) = try await client.send(
-                .get(authority, "/hello"), body: nil, deadline: .now + .seconds(10))
+                .get(authority, "/hello"), body: nil, deadline: .now + .seconds(30))
             #expect(response.status == .ok)
             let cancelled = ContinuousClock.now
             group.cancelAll()
             try await group.waitForAll()
-            #expect(ContinuousClock.now - cancelled < .seconds(3))
+            #expect(ContinuousClock.now - cancelled < .seconds(15))
         }
     }
 }
