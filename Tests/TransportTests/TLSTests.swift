@@ -204,6 +204,21 @@ import Transport
         await server.shutdown()
     }
 
+    @Test("large bodies cross TLS both ways (many records, partial reads)")
+    func largeBodiesOverTLS() async throws {
+        let client = try self.client()
+        defer { client.shutdown() }
+        let server = try await Servers.tls(.server)
+        let upload = [UInt8](repeating: UInt8(ascii: "z"), count: 300_000)
+        let request = HTTPRequest(method: .post, scheme: "https", authority: "127.0.0.1:\(server.port)", path: "/echo")
+        let (_, echoed) = try await client.send(request, body: upload, deadline: .now + .seconds(30))
+        #expect(try Echo(echoed).body.utf8.count == 300_000)
+        let (_, download) = try await self.get(client, server, "/large?n=3000000")
+        #expect(download.count == 3_000_000)
+        let (_, gzipped) = try await self.get(client, server, "/gzip?n=500000")
+        #expect(gzipped.count == 500_000)
+    }
+
     @Test("keep-alive works over TLS: echo requests share a connection")
     func keepAliveOverTLS() async throws {
         let client = try self.client()
