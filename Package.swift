@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "PKCE", targets: ["PKCE"]),
         .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "Discovery", targets: ["Discovery"]),
         .executable(name: "oidc", targets: ["OIDCCommandLine"]),
     ],
     dependencies: [
@@ -38,6 +39,15 @@ let package = Package(
             name: "Transport",
             dependencies: [
                 "COpenSSL", "CZlib",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Discovery",
+            dependencies: [
+                "JOSE", "Transport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +77,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Servers"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DiscoveryTests",
+            dependencies: [
+                "Discovery", "JOSE", "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
