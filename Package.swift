@@ -19,6 +19,9 @@ let package = Package(
         .library(name: "PKCE", targets: ["PKCE"]),
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Discovery", targets: ["Discovery"]),
+        .library(name: "Flows", targets: ["Flows"]),
+        .library(name: "OIDCTestProvider", targets: ["OIDCTestProvider"]),
+        .library(name: "MobilePayProfile", targets: ["MobilePayProfile"]),
         .executable(name: "oidc", targets: ["OIDCCommandLine"]),
     ],
     dependencies: [
@@ -53,10 +56,31 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "Flows",
+            dependencies: [
+                "JOSE", "PKCE", "Transport", "Discovery",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MobilePayProfile",
+            dependencies: ["Flows", "JOSE", "Transport", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "OIDCTestProvider",
+            dependencies: [
+                "JOSE", "PKCE", "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "OIDCCommandLine",
             dependencies: [
-                "JOSE", "PKCE",
+                "JOSE", "PKCE", "Discovery", "Transport", "Flows", "MobilePayProfile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -88,8 +112,28 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "FlowsTests",
+            dependencies: [
+                "Flows", "Discovery", "JOSE", "PKCE", "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["Provider"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OIDCTestProviderTests",
+            dependencies: [
+                "OIDCTestProvider", "JOSE", "PKCE", "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "OIDCCommandLineTests",
-            dependencies: ["JOSE", "OIDCCommandLine"],
+            dependencies: [
+                "JOSE", "OIDCCommandLine", "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

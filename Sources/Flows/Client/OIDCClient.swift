@@ -154,19 +154,20 @@ public struct OIDCClient: Sendable {
     }
 
     /// Refreshes `tokens`, keeping the old refresh token when none is returned and validating a
-    /// refreshed ID token per OIDC Core §12.2.
+    /// refreshed ID token per OIDC Core §12.2 (same iss, sub, aud, azp, auth_time; no other nonce).
     /// - Throws: ``FlowsError/Code/reauthenticationRequired`` on `invalid_grant`.
-    public func refresh(_ tokens: TokenSet) async throws -> TokenSet {
+    public func refresh(_ tokens: TokenSet) async throws -> RefreshResult {
         guard let refreshToken = tokens.refreshToken else {
             throw FlowsError.reauthenticationRequired(reason: "no refresh token: authorize again")
         }
         let exchange = try await self.tokenClient().refresh(refreshToken)
-        if let idToken = exchange.tokens.idToken {
+        var idToken: IDToken? = nil
+        if let compact = exchange.tokens.idToken {
             var expectations = IDTokenExpectations(accessToken: exchange.tokens.accessToken, isRefresh: true)
             expectations.previous = tokens.idToken.flatMap { try? IDToken(unverified: $0) }
-            _ = try await self.idTokenValidator().validate(idToken, expectations: expectations)
+            idToken = try await self.idTokenValidator().validate(compact, expectations: expectations)
         }
-        return TokenSet(exchange.tokens, previous: tokens)
+        return RefreshResult(tokens: exchange.tokens, idToken: idToken, tokenSet: TokenSet(exchange.tokens, previous: tokens))
     }
 
     /// Fetches UserInfo for `accessToken`; `sub` must be `subject`.
@@ -248,4 +249,14 @@ public struct AuthorizationResult: Sendable {
 
     /// The tokens to store.
     public var tokenSet: TokenSet { TokenSet(self.tokens) }
+}
+
+/// The outcome of a refresh.
+public struct RefreshResult: Sendable {
+    /// The token response.
+    public let tokens: TokenResponse
+    /// The validated refreshed ID token, when the provider returned one.
+    public let idToken: IDToken?
+    /// The tokens to store (the old refresh token kept when none was returned).
+    public let tokenSet: TokenSet
 }
