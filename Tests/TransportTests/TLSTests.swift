@@ -142,6 +142,33 @@ import Transport
         }
     }
 
+    @Test("TLS 1.2: a client certificate is accepted; none is tlsHandshakeFailed; requiring 1.3 fails")
+    func tls12() async throws {
+        let server = try await Servers.mutualTLS12
+        var tls = SocketHTTPClient.TLS(additionalTrustRootsFile: self.pki.caCertificate)
+        tls.clientCertificateFile = self.pki.certificate(.client)
+        tls.clientPrivateKeyFile = self.pki.key(.client)
+        let client = try self.client(tls: tls)
+        let (_, body) = try await self.get(client, server, "/tls-info")
+        let info = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(info["version"] as? String == "TLSv1.2")
+        #expect(info["client"] as? String == "client")
+        client.shutdown()
+
+        let anonymous = try self.client(tls: .init(additionalTrustRootsFile: self.pki.caCertificate))
+        await #expect(throws: TransportError.tlsHandshakeFailed(reason: "")) {
+            try await self.get(anonymous, server, "/tls-info")
+        }
+        anonymous.shutdown()
+
+        tls.requiresTLS13 = true
+        let modern = try self.client(tls: tls)
+        await #expect(throws: TransportError.tlsHandshakeFailed(reason: "")) {
+            try await self.get(modern, server, "/tls-info")
+        }
+        modern.shutdown()
+    }
+
     @Test("unusable TLS files are invalidConfiguration")
     func invalidConfiguration() throws {
         #expect(throws: TransportError.invalidConfiguration(reason: "")) {

@@ -42,27 +42,37 @@ final class Connection: @unchecked Sendable {  // one owner at a time, handed ov
     ) async throws {
         let tls = try TLSStream(context: context, serverName: serverName, session: session)
         self.tls = tls
-        while true {
-            let step = tls.handshake()
-            try await self.flush(tls, deadline: deadline)
-            switch step {
-            case .done:
-                return
-            case .wantRead:
-                self.ciphertext.removeAll(keepingCapacity: true)
-                let count = try await self.socket.receive(
-                    into: &self.ciphertext, deadline: deadline,
-                    timeoutReason: "TLS handshake with \(serverName) did not finish in time")
-                guard count > 0 else {
-                    throw TransportError.tlsHandshakeFailed(
-                        reason: "\(serverName) closed the connection during the TLS handshake")
+        do {
+            while true {
+                let step = tls.handshake()
+                if case .failed(let error) = step {
+                    // Send our alert if we can, but report why the handshake failed.
+                    try? await self.flush(tls, deadline: deadline)
+                    throw error
                 }
-                tls.feed(self.ciphertext)
-            case .closed:
-                throw TransportError.tlsHandshakeFailed(reason: "\(serverName) closed TLS during the handshake")
-            case .failed(let error):
-                throw error
+                try await self.flush(tls, deadline: deadline)
+                switch step {
+                case .done:
+                    return
+                case .wantRead:
+                    self.ciphertext.removeAll(keepingCapacity: true)
+                    let count = try await self.socket.receive(
+                        into: &self.ciphertext, deadline: deadline,
+                        timeoutReason: "TLS handshake with \(serverName) did not finish in time")
+                    guard count > 0 else {
+                        throw TransportError.tlsHandshakeFailed(
+                            reason: "\(serverName) closed the connection during the TLS handshake")
+                    }
+                    tls.feed(self.ciphertext)
+                case .closed:
+                    throw TransportError.tlsHandshakeFailed(reason: "\(serverName) closed TLS during the handshake")
+                case .failed(let error):
+                    throw error
+                }
             }
+        } catch let error as TransportError where error.code == .connectionClosed {
+            throw TransportError.tlsHandshakeFailed(
+                reason: "during the TLS handshake with \(serverName): \(error.reason)")
         }
     }
 
@@ -83,7 +93,11 @@ final class Connection: @unchecked Sendable {  // one owner at a time, handed ov
         }
         while true {
             let step = tls.read(into: &buffer, maxCount: maxCount, scratch: &self.scratch)
-            try await self.flush(tls, deadline: deadline)
+            if case .failed = step {
+                try? await self.flush(tls, deadline: deadline)
+            } else {
+                try await self.flush(tls, deadline: deadline)
+            }
             switch step {
             case .done(let count):
                 self.hasReceivedData = true
@@ -94,7 +108,7 @@ final class Connection: @unchecked Sendable {  // one owner at a time, handed ov
                 do {
                     count = try await self.socket.receive(
                         into: &self.ciphertext, deadline: deadline, timeoutReason: timeoutReason())
-                } catch let error as TransportError where error.code == .connectionClosed && !self.hasReceivedData {
+                } catch let error as TransportError where error.code == .connectionClosed && self.isFreshTLS13 {
                     throw Self.rejectedAfterHandshake(error)
                 }
                 // A TCP FIN without close_notify: most servers end this way; truncation of a framed body
@@ -104,7 +118,7 @@ final class Connection: @unchecked Sendable {  // one owner at a time, handed ov
             case .closed:
                 return 0
             case .failed(let error):
-                if !self.hasReceivedData, error.code == .connectionClosed {
+                if self.isFreshTLS13, error.code == .connectionClosed {
                     throw TransportError.tlsHandshakeFailed(
                         reason: "the server rejected the TLS session: \(error.reason)")
                 }
@@ -124,10 +138,14 @@ final class Connection: @unchecked Sendable {  // one owner at a time, handed ov
         if case .failed(let error) = tls.write(bytes) { throw error }
         do {
             try await self.flush(tls, deadline: deadline)
-        } catch let error as TransportError where error.code == .connectionClosed && !self.hasReceivedData {
+        } catch let error as TransportError where error.code == .connectionClosed && self.isFreshTLS13 {
             throw Self.rejectedAfterHandshake(error)
         }
     }
+
+    /// A TLS 1.3 connection that has not received application data yet: the server may still reject
+    /// the client's certificate (it verifies it after the client considers the handshake done).
+    private var isFreshTLS13: Bool { !self.hasReceivedData && self.tls?.protocolVersion == "TLSv1.3" }
 
     /// In TLS 1.3 the server checks the client's certificate after the client considers the handshake
     /// done; a server that rejects it sends an alert and resets, which the client first sees on its

@@ -326,6 +326,7 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--client-ca")
+    parser.add_argument("--tls12", action="store_true", help="offer TLS 1.2 only")
     parser.add_argument("--proxy", action="store_true")
     parser.add_argument("--no-accept", action="store_true", help="listen, fill the backlog, never accept")
     args = parser.parse_args()
@@ -333,6 +334,8 @@ def main():
     if args.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.cert, args.key)
+        if args.tls12:
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
         if args.client_ca:
             context.load_verify_locations(args.client_ca)
             context.verify_mode = ssl.CERT_REQUIRED

@@ -77,13 +77,14 @@ enum Servers {
     static var plain: PythonServer { get async throws { try await offPool { try self.plainServer.get() } } }
     static var proxy: PythonServer { get async throws { try await offPool { try self.proxyServer.get() } } }
 
-    private static func launchTLS(_ leaf: TestPKI.Leaf, requireClientCertificate: Bool = false) -> Result<
-        PythonServer, any Error
-    > {
+    private static func launchTLS(
+        _ leaf: TestPKI.Leaf, requireClientCertificate: Bool = false, tls12Only: Bool = false
+    ) -> Result<PythonServer, any Error> {
         Result {
             let pki = try TestPKI.shared.get()
             var arguments = ["--cert", pki.certificate(leaf), "--key", pki.key(leaf)]
             if requireClientCertificate { arguments += ["--client-ca", pki.caCertificate] }
+            if tls12Only { arguments.append("--tls12") }
             return try PythonServer(arguments: arguments)
         }
     }
@@ -96,6 +97,7 @@ enum Servers {
         return servers
     }()
     private static let mutualTLSServer = launchTLS(.server, requireClientCertificate: true)
+    private static let mutualTLS12Server = launchTLS(.server, requireClientCertificate: true, tls12Only: true)
 
     /// The TLS server presenting `leaf`.
     static func tls(_ leaf: TestPKI.Leaf) async throws -> PythonServer {
@@ -107,6 +109,10 @@ enum Servers {
 
     /// A TLS server (good certificate) that requires a client certificate from the test CA.
     static var mutualTLS: PythonServer { get async throws { try await offPool { try self.mutualTLSServer.get() } } }
+
+    /// Like ``mutualTLS``, but offering TLS 1.2 only (the server checks the client certificate inside
+    /// the handshake, unlike TLS 1.3).
+    static var mutualTLS12: PythonServer { get async throws { try await offPool { try self.mutualTLS12Server.get() } } }
 
     /// The test PKI.
     static var pki: TestPKI { get async throws { try await offPool { try TestPKI.shared.get() } } }
