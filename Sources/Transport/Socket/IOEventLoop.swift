@@ -160,8 +160,10 @@ final class IOEventLoop: Sendable {
                 var earliest: ContinuousClock.Instant? = nil
                 for (id, entry) in state.entries {
                     guard case .waiting(let waiter) = entry else { continue }
-                    descriptors.append(pollfd(fd: waiter.fd, events: waiter.events, revents: 0))
-                    ids.append(id)
+                    if waiter.fd >= 0 {  // timers only have a deadline, and must not count toward RLIMIT_NOFILE
+                        descriptors.append(pollfd(fd: waiter.fd, events: waiter.events, revents: 0))
+                        ids.append(id)
+                    }
                     if earliest.map({ waiter.deadline < $0 }) ?? true { earliest = waiter.deadline }
                 }
                 return earliest
@@ -169,8 +171,8 @@ final class IOEventLoop: Sendable {
             let timeout = earliest.map { Self.milliseconds(until: $0) } ?? -1
             let count = unsafe poll(&descriptors, nfds_t(descriptors.count), timeout)
             if count < 0 {
-                let code = POSIX.lastError
-                precondition(code == EINTR || code == EAGAIN, "poll failed: \(POSIX.describe(errno: code))")
+                // EINTR, or a transient EAGAIN/ENOMEM: try again shortly; deadlines still fire.
+                if POSIX.lastError != EINTR { usleep(1000) }
                 continue
             }
             if descriptors[0].revents != 0 { self.drainWakePipe() }
