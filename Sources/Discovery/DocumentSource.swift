@@ -84,7 +84,12 @@ actor DocumentSource<Value: Sendable> {
         let task = Task.detached { () async throws -> Loaded in
             do {
                 let fetched = try await fetcher.fetch(url, accept: accept, deadline: deadline)
-                let value = try decode(fetched.body)
+                let value: Value
+                do {
+                    value = try decode(fetched.body)
+                } catch let error as DiscoveryError where error.code == .invalidDocument {
+                    throw DiscoveryError.invalidDocument(reason: "GET \(url): \(error.reason)")
+                }
                 await cache?.store(
                     DiscoveryCacheEntry(body: fetched.body, fetchedAt: fetched.fetchedAt, expiresAt: fetched.expiresAt),
                     forKey: key)

@@ -9,6 +9,8 @@ struct CommandFailure: Error {
     static let invalidExitCode: Int32 = 1
     /// The exit code for bad usage or unreadable input.
     static let usageExitCode: Int32 = 2
+    /// The exit code for a network, TLS or HTTP failure (including non-2xx, oversized or malformed responses).
+    static let networkExitCode: Int32 = 3
 
     let exitCode: Int32
     let message: String
@@ -17,6 +19,8 @@ struct CommandFailure: Error {
     static func invalid(_ message: String) -> Self { Self(exitCode: invalidExitCode, message: message) }
     /// Bad usage or unreadable input: exit 2.
     static func usage(_ message: String) -> Self { Self(exitCode: usageExitCode, message: message) }
+    /// A network, TLS or HTTP failure: exit 3.
+    static func network(_ message: String) -> Self { Self(exitCode: networkExitCode, message: message) }
 
     /// A failed check reported from a JOSE error: the reason names what failed.
     static func invalid(_ error: JOSEError) -> Self { .invalid(error.reason) }

@@ -10,11 +10,12 @@ struct OIDCCommand: AsyncParsableCommand {
         commandName: "oidc",
         abstract: "OpenID Connect and JOSE from the command line (swift-oidc).",
         version: "0.1.0",
-        subcommands: [JWTCommand.self, PKCECommand.self]
+        subcommands: [DiscoverCommand.self, JWTCommand.self, PKCECommand.self]
     )
 
     /// Runs the command and maps failures to the documented exit codes:
-    /// 0 success, 1 a failed check (`error: ...` on stderr), 2 bad usage or unreadable input.
+    /// 0 success, 1 a failed check (`error: ...` on stderr), 2 bad usage or unreadable input,
+    /// 3 a network, TLS or HTTP failure.
     static func main() async {
         do {
             var command = try Self.parseAsRoot()

@@ -179,9 +179,11 @@ import Transport
         }
         let transport = StubTransport()
         transport.route(Fixtures.jwksURI, StubResponse(body: Array("{\"keys\": 5}".utf8)))
-        await #expect(throws: DiscoveryError.invalidDocument(reason: "")) {
+        let error = try await #require(throws: DiscoveryError.self) {
             try await self.source(transport: transport).verify(try Fixtures.token(), algorithms: [.es256])
         }
+        #expect(error.code == .invalidDocument)
+        #expect(error.reason == "GET https://op.example.com/jwks: JWK Set: JWK Set has no \"keys\" array")
     }
 
     @Test("an unusable jwks_uri is reported on use, before any request")

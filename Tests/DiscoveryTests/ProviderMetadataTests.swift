@@ -58,7 +58,8 @@ import Testing
 
     @Test("iss parameter support defaults to false; null members count as absent")
     func defaults() throws {
-        let metadata = try Self.parse(Fixtures.metadata(extra: ["end_session_endpoint": .null, "scopes_supported": .null]))
+        let metadata = try Self.parse(
+            Fixtures.metadata(extra: ["end_session_endpoint": .null, "scopes_supported": .null]))
         #expect(!metadata.authorizationResponseIssParameterSupported)
         #expect(metadata.endSessionEndpoint == nil)
         #expect(metadata.scopesSupported == nil)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import Discovery
 import JOSE
+import Transport
 
 /// `oidc jwt verify`: verifies a JWT's signature against a JWKS, then its time, issuer and audience.
-struct JWTVerifyCommand: ParsableCommand {
+struct JWTVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a JWT's signature and claims against a JWK Set.",
@@ -11,13 +13,17 @@ struct JWTVerifyCommand: ParsableCommand {
             Accepted algorithms: --alg when given, else those that fit the selected key (its alg if set, \
             else every algorithm of its kty/curve); never none. With a kid, only that key is tried; without, \
             every fitting key. exp/nbf are checked when present against --now (default: the clock) with --leeway.
+            --jwks takes a file or an https URL (http only for loopback hosts), fetched within --timeout.
             Exit 0 when valid, 1 when invalid (one stderr line starting 'error:'), 2 for bad usage or an \
-            unreadable JWKS.
+            unreadable JWKS (including a JWKS URL that cannot be fetched).
             """
     )
 
-    @Option(name: .long, help: "A JWK Set (or a single JWK) file. URLs need the Transport module.")
+    @Option(name: .long, help: "A JWK Set (or a single JWK) file, or the https URL of a JWK Set.")
     var jwks: String
+
+    @Option(name: .long, help: "Seconds allowed for fetching a --jwks URL.")
+    var timeout: Double = 30
 
     @Option(name: .long, help: "Comma-separated algorithms to accept (restricts, never widens).")
     var alg: String?
@@ -42,11 +48,12 @@ struct JWTVerifyCommand: ParsableCommand {
 
     func validate() throws {
         guard self.leeway >= 0, self.leeway.isFinite else { throw ValidationError("--leeway must be >= 0") }
+        guard self.timeout > 0, self.timeout <= 3600 else { throw ValidationError("--timeout must be in (0, 3600]") }
     }
 
-    func run() throws {
+    func run() async throws {
         let algorithms = try self.parseAlgorithms()
-        let keySet = try self.readKeySet()
+        let keySet = try await self.readKeySet()
         let token = try InputReader.token(self.token)
         let signatures: JWSVerifier
         do {
@@ -93,9 +100,9 @@ struct JWTVerifyCommand: ParsableCommand {
         return algorithms
     }
 
-    private func readKeySet() throws -> JWKSet {
+    private func readKeySet() async throws -> JWKSet {
         if self.jwks.hasPrefix("https://") || self.jwks.hasPrefix("http://") {
-            throw CommandFailure.usage("--jwks URLs are not supported yet (they need the Transport module); give a file")
+            return try await self.fetchKeySet()
         }
         let bytes = try InputReader.file(self.jwks, what: "JWKS")
         do {
@@ -109,6 +116,28 @@ struct JWTVerifyCommand: ParsableCommand {
         } catch let error as JOSEError {
             throw CommandFailure.usage("unreadable JWKS \(self.jwks): \(error.reason)")
         }
+    }
+}
+
+extension JWTVerifyCommand {
+    /// Fetches the `--jwks` URL with the same client and checks the library uses (exit 2 when it fails).
+    private func fetchKeySet() async throws -> JWKSet {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(self.timeout * 1000))
+        let client: SocketHTTPClient
+        do {
+            client = try SocketHTTPClient()
+        } catch {
+            throw CommandFailure.usage("cannot create an HTTP client: \(error)")
+        }
+        defer { client.shutdown() }
+        let keySet: JWKSet
+        do {
+            keySet = try await JWKSource(jwksURI: self.jwks, transport: client).keySet(deadline: deadline)
+        } catch let error as DiscoveryError {
+            throw CommandFailure.usage("unreadable JWKS: \(error.reason)")
+        }
+        guard !keySet.keys.isEmpty else { throw CommandFailure.usage("the JWKS at --jwks holds no readable key") }
+        return keySet
     }
 }
 
