@@ -129,6 +129,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MobilePayProfileTests",
+            dependencies: ["MobilePayProfile", "Flows", "JOSE", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "OIDCCommandLineTests",
             dependencies: [
                 "JOSE", "OIDCCommandLine", "Transport",
