@@ -56,8 +56,11 @@ struct KeyRing: Sendable {
         var allowed = requested.filter { $0.isSupported }
         if let advertised { allowed.formIntersection(advertised) }
         guard !allowed.isEmpty else {
-            let asked = requested.map(\.rawValue).sorted().joined(separator: ", ")
-            let offered = advertised.map { $0.map(\.rawValue).sorted().joined(separator: ", ") } ?? "anything"
+            let asked = requested.map { EndpointURL.printable($0.rawValue) }.sorted().joined(separator: ", ")
+            guard let advertised else {
+                throw JOSEError.algorithmNotAllowed(reason: "none of the accepted algorithms (\(asked)) is supported")
+            }
+            let offered = advertised.map(\.rawValue).sorted().joined(separator: ", ")
             throw JOSEError.algorithmNotAllowed(
                 reason: "none of the accepted algorithms (\(asked)) is advertised by the provider (\(offered))")
         }

@@ -209,6 +209,11 @@ import Transport
         await #expect(throws: JOSEError.keyNotFound(reason: "")) {
             try await provider.verify(try Fixtures.token(keyID: "other"), algorithms: [.es256])
         }
+        let unsupported = try await #require(throws: JOSEError.self) {
+            try await provider.verify(try Fixtures.token(), algorithms: [.none, JWSAlgorithm(rawValue: "XS1")])
+        }
+        #expect(unsupported.code == .algorithmNotAllowed)
+        #expect(unsupported.reason == "none of the accepted algorithms (\"XS1\", \"none\") is supported")
         let narrowed = try StaticKeyProvider(keys: [Fixtures.keyA.verificationKey], advertisedAlgorithms: [.rs256])
         await #expect(throws: JOSEError.algorithmNotAllowed(reason: "")) {
             try await narrowed.verify(try Fixtures.token(), algorithms: [.es256])
