@@ -80,8 +80,9 @@ let package = Package(
         .executableTarget(
             name: "OIDCCommandLine",
             dependencies: [
-                "JOSE", "PKCE", "Discovery", "Transport", "Flows", "MobilePayProfile",
+                "JOSE", "PKCE", "Discovery", "Transport", "Flows", "MobilePayProfile", "OIDCTestProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+import Flows
+import JOSE
+import MobilePayProfile
+
+/// `oidc login`'s options checked and resolved before any network call (bad usage is exit 2).
+struct LoginSetup {
+    var issuer: String
+    var discoveryURL: String?
+    var clientID: String
+    var clientSecret: String?
+    var authMethod: String?
+    var privateKey: SigningKey?
+    var scopes: [String]
+    var responseType: ResponseType
+    var responseMode: ResponseMode?
+    var redirectURI: String?
+    var extraParameters: [(name: String, value: String)]
+    var allowedAlgorithms: Set<JWSAlgorithm> = IDTokenValidator.defaultAlgorithms
+
+    init(command: LoginCommand) throws {
+        var issuer = command.issuer
+        var scopes = command.scope.map { $0.split(separator: " ").map(String.init) } ?? ["openid"]
+        var mode: ResponseMode? = nil
+        if let profile = command.profile {
+            let parts = profile.split(separator: "-")
+            guard parts.count == 3, parts[0] == "mobilepay",
+                let environment = MobilePay.Environment(rawValue: String(parts[1])),
+                let country = MobilePay.Country(rawValue: String(parts[2]))
+            else { throw CommandFailure.usage("unknown --profile \(profile)") }
+            if issuer == nil {
+                issuer = MobilePay.issuer
+                self.discoveryURL = MobilePay.discoveryURL(environment, country)
+            }
+            if command.scope == nil { scopes = MobilePay.scopes([]) }
+            mode = .formPost
+            self.allowedAlgorithms = MobilePay.idTokenAlgorithms
+        }
+        guard let issuer else { throw CommandFailure.usage("--issuer (or --profile) is required") }
+        guard issuer.hasPrefix("https://") || (issuer.hasPrefix("http://") && Self.isLoopback(issuer)) else {
+            throw CommandFailure.usage("issuer must be https (http only for loopback hosts): \(issuer)")
+        }
+        self.issuer = issuer
+        self.clientID = command.clientID
+        self.clientSecret = command.clientSecret
+        self.authMethod = command.authMethod
+        self.scopes = scopes
+        do {
+            self.responseType = try ResponseType(command.responseType)
+        } catch {
+            throw CommandFailure.usage("unsupported --response-type \(command.responseType)")
+        }
+        if let name = command.responseMode {
+            guard let parsed = ResponseMode(rawValue: name) else { throw CommandFailure.usage("unknown --response-mode \(name)") }
+            mode = parsed
+        }
+        self.responseMode = mode
+        self.redirectURI = command.redirectURI
+        self.extraParameters = try command.param.map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else { throw CommandFailure.usage("--param must be k=v: \(pair)") }
+            return (name: String(parts[0]), value: String(parts[1]))
+        }
+        if let vat = self.extraParameters.first(where: { $0.name == "merchant_vat" }), command.profile != nil {
+            do { _ = try MerchantVAT(vat.value) } catch { throw CommandFailure.from(error) }
+        }
+        if let path = command.privateKey { self.privateKey = try Self.loadKey(path) }
+        if let method = command.authMethod {
+            let known = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+            guard known.contains(method) else { throw CommandFailure.usage("unknown --auth-method \(method)") }
+            if method.hasPrefix("client_secret"), command.clientSecret == nil {
+                throw CommandFailure.usage("--auth-method \(method) needs --client-secret")
+            }
+            if method == "private_key_jwt", self.privateKey == nil {
+                throw CommandFailure.usage("--auth-method private_key_jwt needs --private-key")
+            }
+        }
+        if self.responseMode == .query && self.responseType.returnsTokensInFrontChannel {
+            throw CommandFailure.usage("--response-mode query is not allowed for response_type \(self.responseType)")
+        }
+    }
+
+    /// The client authentication: explicit, or from what was given (a secret: basic, or post when the
+    /// provider advertises only post; a private key: private_key_jwt; else none).
+    func authentication(advertised: [String]?) -> ClientAuthentication {
+        let method = self.authMethod ?? {
+            if self.clientSecret != nil {
+                if let advertised, !advertised.contains("client_secret_basic"), advertised.contains("client_secret_post") {
+                    return "client_secret_post"
+                }
+                return "client_secret_basic"
+            }
+            return self.privateKey != nil ? "private_key_jwt" : "none"
+        }()
+        switch method {
+        case "client_secret_basic": return .clientSecretBasic(clientID: self.clientID, secret: self.clientSecret ?? "")
+        case "client_secret_post": return .clientSecretPost(clientID: self.clientID, secret: self.clientSecret ?? "")
+        case "private_key_jwt": return .privateKeyJWT(clientID: self.clientID, key: self.privateKey!)
+        default: return .none(clientID: self.clientID)
+        }
+    }
+
+    static func isLoopback(_ url: String) -> Bool {
+        let rest = url.dropFirst(url.hasPrefix("https://") ? 8 : 7)
+        let authority = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        let host = authority.hasPrefix("[") ? String(authority.prefix(while: { $0 != "]" }) + "]") :
+            String(authority.prefix(while: { $0 != ":" }))
+        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// A private JWK, a JWKS holding one signing key, or a PKCS#8/SEC1 PEM.
+    static func loadKey(_ path: String) throws -> SigningKey {
+        let text = String(decoding: try InputReader.file(path, what: "private key"), as: UTF8.self)
+        do {
+            if text.contains("-----BEGIN") { return try SigningKey(pem: text) }
+            let object = try JSONParser().parseObject(Array(text.utf8), what: "private key")
+            if object["keys"] != nil {
+                let privateKeys = try JWKSet(json: text).keys.filter { $0.isPrivate && $0.use != "enc" }
+                guard privateKeys.count == 1 else {
+                    throw CommandFailure.usage("the JWKS in \(path) must hold exactly one private signing key")
+                }
+                return try SigningKey(jwk: privateKeys[0])
+            }
+            return try SigningKey(jwk: try JWK(jsonObject: object))
+        } catch let error as JOSEError {
+            throw CommandFailure.usage("unusable private key \(path): \(error.reason)")
+        }
+    }
+}
