@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "OIDCCommandLineTests",
             dependencies: [
-                "JOSE", "OIDCCommandLine", "Transport",
+                "JOSE", "OIDCCommandLine", "Transport", "OIDCTestProvider",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings

@@ -60,8 +60,16 @@ public final class LoopbackRedirectReceiver: Sendable {
         return callback
     }
 
-    /// Stops listening.
-    public func shutdown() async { await self.server.shutdown() }
+    /// Stops listening, after giving pages already decided (``ReceivedCallback/finish(success:message:)``)
+    /// up to a second to reach the browser.
+    public func shutdown() async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(1)
+        while self.mailbox.pagesInFlight > 0 && clock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        // The handler has returned its page; let the server write it.
+        try? await Task.sleep(for: .milliseconds(50))
+        await self.server.shutdown()
+    }
 
     private static func handle(
         _ request: HTTPRequest, _ body: [UInt8], path: String, mailbox: Mailbox
@@ -83,6 +91,8 @@ public final class LoopbackRedirectReceiver: Sendable {
         } catch {
             return LoopbackPage.outcome(success: false, message: "malformed authorization response", status: .badRequest)
         }
+        mailbox.pageStarted()
+        defer { mailbox.pageEnded() }
         let outcome = await withCheckedContinuation { (page: CheckedContinuation<(Bool, String), Never>) in
             mailbox.deliver(ReceivedCallback(response: parameters, responder: PageResponder(page)))
         }
@@ -96,6 +106,7 @@ private final class Mailbox: Sendable {
         var queue: [ReceivedCallback] = []
         var waiter: CheckedContinuation<ReceivedCallback?, Never>?
         var expired = false
+        var pages = 0
     }
     private let state = Mutex(State())
 
@@ -128,6 +139,11 @@ private final class Mailbox: Sendable {
             return state.waiter.take()
         }?.resume(returning: nil)
     }
+
+    /// Counts browser requests waiting for or carrying their page.
+    func pageStarted() { self.state.withLock { $0.pages += 1 } }
+    func pageEnded() { self.state.withLock { $0.pages -= 1 } }
+    var pagesInFlight: Int { self.state.withLock { $0.pages } }
 
     /// Starts a new wait.
     func reset() { self.state.withLock { $0.expired = false } }

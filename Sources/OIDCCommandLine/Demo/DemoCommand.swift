@@ -54,7 +54,6 @@ struct DemoRun {
         let total = self.clock.now
         let secret = "demo-secret-\(UUID().uuidString.prefix(8))"
         let receiver = try LoopbackRedirectReceiver.start()
-        defer { Task { await receiver.shutdown() } }
         let provider = try await self.step("0.", "embedded OpenID Provider started") {
             let provider = try await OIDCTestProvider.start(
                 configuration: .init(clients: [
@@ -151,6 +150,7 @@ struct DemoRun {
             }
         }
         await provider.shutdown()
+        await receiver.shutdown()
         let elapsed = self.clock.now - total
         print("done: the hybrid flow passed every check in \(elapsed.formatted(.units(allowed: [.milliseconds])))")
     }

@@ -22,7 +22,19 @@ struct LoginFlow {
     func run(deadline: ContinuousClock.Instant, refresh: Bool) async throws -> Output {
         // Bind first (a fixed registered port is reusable at once): the URI must be known before discovery.
         let receiver = try LoopbackRedirectReceiver.start(redirectURI: self.setup.redirectURI)
-        defer { Task { await receiver.shutdown() } }
+        do {
+            let output = try await self.run(receiver: receiver, deadline: deadline, refresh: refresh)
+            await receiver.shutdown()
+            return output
+        } catch {
+            await receiver.shutdown()  // lets the browser see the error page first
+            throw error
+        }
+    }
+
+    private func run(receiver: LoopbackRedirectReceiver, deadline: ContinuousClock.Instant, refresh: Bool) async throws
+        -> Output
+    {
         let provisional = OIDCClient.Configuration(
             clientID: self.setup.clientID, authentication: .none(clientID: self.setup.clientID),
             redirectURI: receiver.redirectURI, allowedAlgorithms: self.setup.allowedAlgorithms,
