@@ -526,8 +526,16 @@ enum JOSEPeer {
         }
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", self.script.path, command]
+        // The test virtualenv (Tests/FlowsTests/Provider/setup_venv.sh) pins joserfc; else python3 on PATH.
+        let environmentVariables = ProcessInfo.processInfo.environment
+        let venv = environmentVariables["OIDC_TEST_VENV"] ?? ((environmentVariables["HOME"] ?? "/root") + "/.cache/swift-oidc-test-venv")
+        if FileManager.default.isExecutableFile(atPath: venv + "/bin/python") {
+            process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
+            process.arguments = [self.script.path, command]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", self.script.path, command]
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment["PYTHONIOENCODING"] = "utf-8"
