@@ -10,7 +10,10 @@ struct OIDCCommand: AsyncParsableCommand {
         commandName: "oidc",
         abstract: "OpenID Connect and JOSE from the command line (swift-oidc).",
         version: "0.1.0",
-        subcommands: [DiscoverCommand.self, JWTCommand.self, PKCECommand.self, LoginCommand.self, DemoCommand.self]
+        subcommands: [
+            DemoCommand.self, LoginCommand.self, RefreshCommand.self, RevokeCommand.self, UserInfoCommand.self,
+            DiscoverCommand.self, JWTCommand.self, PKCECommand.self,
+        ]
     )
 
     /// Runs the command and maps failures to the documented exit codes:

@@ -180,3 +180,44 @@ import Transport
         #expect(result.standardOutput.contains("done: the hybrid flow passed every check"))
     }
 }
+
+extension LoginCommandTests {
+    @Test("oidc refresh, userinfo and revoke over the tokens of a login")
+    func tokenCommands() async throws {
+        let redirectURI = "http://127.0.0.1:\(try self.freePort())/callback"
+        let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: try SigningKey.generate(.ed25519))
+        defer { Task { await provider.shutdown() } }
+        let command = try RunningCommand([
+            "login", "--issuer", provider.issuer, "--client-id", "post-client", "--client-secret", "post-secret",
+            "--auth-method", "client_secret_post", "--no-browser", "--json", "--redirect-uri", redirectURI,
+            "--scope", "openid offline_access", "--timeout", "30",
+        ])
+        try await self.browse(await command.firstErrorLine(), provider: provider, mode: "fragment")
+        let (status, output, error) = await command.finish()
+        #expect(status == 0, "\(error)")
+        let login = try JSONParser().parseObject(Array(output.utf8))
+        let refreshToken = try #require(login["refresh_token"]?.stringValue)
+        let accessToken = try #require(login["access_token"]?.stringValue)
+        let client = ["--issuer", provider.issuer, "--client-id", "post-client", "--client-secret", "post-secret", "--auth-method", "client_secret_post"]
+
+        let userinfo = try CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "test-user-1", "--json"])
+        #expect(userinfo.exitCode == 0, "\(userinfo.standardError)")
+        #expect(try JSONParser().parseObject(Array(userinfo.standardOutput.utf8))["sub"] == "test-user-1")
+        let wrongSubject = try CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "someone-else"])
+        #expect(wrongSubject.exitCode == 1)
+        #expect(wrongSubject.standardError.hasPrefix("error: userinfo sub"))
+
+        let refreshed = try CommandRunner.run(["refresh"] + client + ["--refresh-token", "-", "--json"], standardInput: refreshToken)
+        #expect(refreshed.exitCode == 0, "\(refreshed.standardError)")
+        let newRefreshToken = try #require(try JSONParser().parseObject(Array(refreshed.standardOutput.utf8))["refresh_token"]?.stringValue)
+        #expect(newRefreshToken != refreshToken)
+        // The rotated-away token is dead: re-authentication, exit 1.
+        let reused = try CommandRunner.run(["refresh"] + client + ["--refresh-token", refreshToken])
+        #expect(reused.exitCode == 1)
+        #expect(reused.standardError.contains("authorize again"))
+
+        let revoked = try CommandRunner.run(["revoke"] + client + ["--token", newRefreshToken, "--hint", "refresh_token"])
+        #expect(revoked.exitCode == 0, "\(revoked.standardError)")
+        #expect(try CommandRunner.run(["refresh"] + client + ["--refresh-token", newRefreshToken]).exitCode == 1)
+    }
+}

@@ -23,20 +23,7 @@ struct LoginCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The issuer (http only for loopback hosts).")
-    var issuer: String?
-
-    @Option(name: .customLong("client-id"), help: "The client_id.")
-    var clientID: String
-
-    @Option(name: .customLong("client-secret"), help: "The client secret.")
-    var clientSecret: String?
-
-    @Option(name: .customLong("auth-method"), help: "client_secret_basic|client_secret_post|private_key_jwt|none")
-    var authMethod: String?
-
-    @Option(name: .customLong("private-key"), help: "A private JWK (or a JWKS with one) or a PKCS#8/SEC1 PEM file.")
-    var privateKey: String?
+    @OptionGroup var client: ClientOptions
 
     @Option(name: .long, help: "Space-separated scopes (default: openid).")
     var scope: String?
@@ -56,37 +43,22 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Refresh once after signing in, and validate the result.")
     var refresh = false
 
-    @Option(name: .long, help: "Seconds allowed for the whole command, the user's sign-in included.")
-    var timeout: Double = 300
-
     @Flag(name: .long, help: "Print one JSON object on stdout.")
     var json = false
 
     @Flag(name: .customLong("show-secrets"), help: "Print tokens in full in the human output.")
     var showSecrets = false
 
-    @Option(name: .long, help: "A provider profile: mobilepay-sandbox-dk, mobilepay-sandbox-fi, mobilepay-production-dk, mobilepay-production-fi.")
-    var profile: String?
-
     @Option(name: .long, parsing: .singleValue, help: "An extra authorization parameter k=v (repeatable).")
     var param: [String] = []
 
     func run() async throws {
         let setup = try LoginSetup(command: self)
-        let deadline = ContinuousClock.now + .milliseconds(Int64(self.timeout * 1000))
-        let transport: SocketHTTPClient
-        do {
-            transport = try SocketHTTPClient()
-        } catch {
-            throw CommandFailure.usage("cannot create an HTTP client: \(error)")
-        }
-        defer { transport.shutdown() }
-        do {
-            let output = try await LoginFlow(setup: setup, transport: transport, openBrowser: !self.noBrowser)
+        let deadline = ContinuousClock.now + .milliseconds(Int64(self.client.timeout * 1000))
+        try await ClientOptions.withTransport { transport in
+            let output = try await LoginFlow(setup: setup, options: self.client, transport: transport, openBrowser: !self.noBrowser)
                 .run(deadline: deadline, refresh: self.refresh)
             LoginOutput(json: self.json, showSecrets: self.showSecrets).print(output)
-        } catch {
-            throw CommandFailure.from(error)
         }
     }
 }

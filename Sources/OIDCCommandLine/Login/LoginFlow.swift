@@ -8,6 +8,7 @@ import Transport
 /// The steps of `oidc login`, over the public Flows API.
 struct LoginFlow {
     let setup: LoginSetup
+    let options: ClientOptions
     let transport: any HTTPTransport
     let openBrowser: Bool
 
@@ -35,19 +36,8 @@ struct LoginFlow {
     private func run(receiver: LoopbackRedirectReceiver, deadline: ContinuousClock.Instant, refresh: Bool) async throws
         -> Output
     {
-        let provisional = OIDCClient.Configuration(
-            clientID: self.setup.clientID, authentication: .none(clientID: self.setup.clientID),
-            redirectURI: receiver.redirectURI, allowedAlgorithms: self.setup.allowedAlgorithms,
-            timeout: .seconds(30))
         // A discovery issuer mismatch stops here, before any URL is printed.
-        let discovered = try await OIDCClient.discover(
-            issuer: self.setup.issuer, discoveryURL: self.setup.discoveryURL, configuration: provisional,
-            transport: self.transport)
-        var configuration = provisional
-        configuration.authentication = self.setup.authentication(
-            advertised: discovered.metadata.tokenEndpointAuthMethodsSupported)
-        let client = OIDCClient(
-            metadata: discovered.metadata, keys: discovered.keys, transport: self.transport, configuration: configuration)
+        let client = try await self.options.makeClient(setup: self.setup, redirectURI: receiver.redirectURI, transport: self.transport)
 
         var request = client.makeAuthorizationRequest(responseType: self.setup.responseType, scopes: self.setup.scopes)
         request.responseMode = self.setup.responseMode

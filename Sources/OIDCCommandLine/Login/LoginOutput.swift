@@ -17,11 +17,16 @@ struct LoginOutput {
                 Self.tokenObject(
                     claims: refreshed.idToken?.claims.all, tokens: refreshed.tokenSet, expiresIn: refreshed.tokens.expiresIn))
         }
+        if !self.json { Swift.print("signed in: sub \(output.idToken.subject) at \(output.idToken.issuer)") }
+        self.print(object)
+    }
+
+    /// Prints a token object: one JSON line with `--json`, else one line per member, tokens masked.
+    func print(_ object: JSONObject) {
         if self.json {
             Swift.print(JSONValue.object(object).jsonText)
             return
         }
-        Swift.print("signed in: sub \(output.idToken.subject) at \(output.idToken.issuer)")
         for member in object {
             switch member.key {
             case "access_token", "refresh_token": Swift.print("\(member.key): \(self.mask(member.value.stringValue ?? ""))")

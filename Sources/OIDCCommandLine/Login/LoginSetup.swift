@@ -18,9 +18,24 @@ struct LoginSetup {
     var extraParameters: [(name: String, value: String)]
     var allowedAlgorithms: Set<JWSAlgorithm> = IDTokenValidator.defaultAlgorithms
 
+    /// The shared provider and client options (issuer or profile, client, authentication).
+    init(options: ClientOptions) throws {
+        try self.init(options: options, scope: nil, responseType: "code id_token", responseMode: nil, redirectURI: nil, parameters: [])
+    }
+
+    /// `oidc login`'s options.
     init(command: LoginCommand) throws {
+        try self.init(
+            options: command.client, scope: command.scope, responseType: command.responseType,
+            responseMode: command.responseMode, redirectURI: command.redirectURI, parameters: command.param)
+    }
+
+    private init(
+        options command: ClientOptions, scope: String?, responseType: String, responseMode: String?, redirectURI: String?,
+        parameters: [String]
+    ) throws {
         var issuer = command.issuer
-        var scopes = command.scope.map { $0.split(separator: " ").map(String.init) } ?? ["openid"]
+        var scopes = scope.map { $0.split(separator: " ").map(String.init) } ?? ["openid"]
         var mode: ResponseMode? = nil
         if let profile = command.profile {
             let parts = profile.split(separator: "-")
@@ -32,7 +47,7 @@ struct LoginSetup {
                 issuer = MobilePay.issuer
                 self.discoveryURL = MobilePay.discoveryURL(environment, country)
             }
-            if command.scope == nil { scopes = MobilePay.scopes([]) }
+            if scope == nil { scopes = MobilePay.scopes([]) }
             mode = .formPost
             self.allowedAlgorithms = MobilePay.idTokenAlgorithms
         }
@@ -46,17 +61,17 @@ struct LoginSetup {
         self.authMethod = command.authMethod
         self.scopes = scopes
         do {
-            self.responseType = try ResponseType(command.responseType)
+            self.responseType = try ResponseType(responseType)
         } catch {
-            throw CommandFailure.usage("unsupported --response-type \(command.responseType)")
+            throw CommandFailure.usage("unsupported --response-type \(responseType)")
         }
-        if let name = command.responseMode {
+        if let name = responseMode {
             guard let parsed = ResponseMode(rawValue: name) else { throw CommandFailure.usage("unknown --response-mode \(name)") }
             mode = parsed
         }
         self.responseMode = mode
-        self.redirectURI = command.redirectURI
-        self.extraParameters = try command.param.map { pair in
+        self.redirectURI = redirectURI
+        self.extraParameters = try parameters.map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, !parts[0].isEmpty else { throw CommandFailure.usage("--param must be k=v: \(pair)") }
             return (name: String(parts[0]), value: String(parts[1]))
