@@ -92,7 +92,8 @@ final class ProviderEngine: Sendable {
                 }
             default:
                 throw OIDCTestProviderError.invalidConfiguration(
-                    reason: "\(name): unsupported authentication method \(client.authenticationMethod.rawValue.prefix(40))")
+                    reason:
+                        "\(name): unsupported authentication method \(client.authenticationMethod.rawValue.prefix(40))")
             }
             result.append(RegisteredClient(client: client, verificationKey: key))
         }
@@ -108,10 +109,12 @@ final class ProviderEngine: Sendable {
         var reply: Reply
         switch path {
         case "/.well-known/openid-configuration":
-            reply = request.method == .get || request.method == .head
+            reply =
+                request.method == .get || request.method == .head
                 ? .json(self.discoveryDocument, noStore: false) : .methodNotAllowed(allow: "GET, HEAD")
         case "/jwks":
-            reply = request.method == .get || request.method == .head
+            reply =
+                request.method == .get || request.method == .head
                 ? .json(self.state.withLock { $0.keys.jwks.jsonObject }, noStore: false)
                 : .methodNotAllowed(allow: "GET, HEAD")
         case "/authorize": reply = self.authorizeEndpoint(request, query: query, body: body)

@@ -10,7 +10,9 @@ import Transport
     func unregisteredRedirectURI() async throws {
         try await TestRelyingParty.run { rp in
             let attacker = "http://127.0.0.1:9/callback/../evil"
-            for redirectURI in [attacker, Fixtures.redirectURI + "/", "http://127.0.0.1:9/CALLBACK", Fixtures.redirectURI + "?x=1"] {
+            for redirectURI in [
+                attacker, Fixtures.redirectURI + "/", "http://127.0.0.1:9/CALLBACK", Fixtures.redirectURI + "?x=1",
+            ] {
                 let session = try rp.makeSession(client: Fixtures.postClient, redirectURI: redirectURI)
                 let url = rp.authorizationURL(session)
                 let (response, body) = try await rp.get(url)

@@ -21,16 +21,19 @@ import Transport
         try await TestRelyingParty.run { rp in
             let form = try await self.redeemable(rp, client: Fixtures.basicClient)
             let wrong = "Basic " + Wire.base64("basic-client:" + Wire.percentEncode(Fixtures.secret + "x"))
-            let (response, body) = try await rp.post(rp.provider.tokenEndpoint, form: form, headers: [.authorization: wrong])
+            let (response, body) = try await rp.post(
+                rp.provider.tokenEndpoint, form: form, headers: [.authorization: wrong])
             #expect(response.status == .unauthorized)
             #expect(response.headerFields[.wwwAuthenticate]?.hasPrefix("Basic realm=") == true)
             #expect(try rp.json(body)["error"] == "invalid_client")
             #expect(!String(decoding: body, as: UTF8.self).contains(Fixtures.secret))
             // Credentials not form-encoded before base64 do not match a secret with reserved characters.
             let raw = "Basic " + Wire.base64("basic-client:" + Fixtures.secret)
-            #expect(try await rp.post(rp.provider.tokenEndpoint, form: form, headers: [.authorization: raw]).0.status
-                == .unauthorized)
-            let (missing, _) = try await rp.post(rp.provider.tokenEndpoint, form: form + [("client_id", "basic-client")])
+            #expect(
+                try await rp.post(rp.provider.tokenEndpoint, form: form, headers: [.authorization: raw]).0.status
+                    == .unauthorized)
+            let (missing, _) = try await rp.post(
+                rp.provider.tokenEndpoint, form: form + [("client_id", "basic-client")])
             #expect(missing.status == .unauthorized)
             #expect(try await rp.token(client: Fixtures.basicClient, form).status == .ok)
         }
@@ -45,10 +48,12 @@ import Transport
             #expect(wrong.status == .badRequest)
             #expect(try rp.json(body)["error"] == "invalid_client")
             let basic = "Basic " + Wire.base64("post-client:" + Wire.percentEncode(Fixtures.secret))
-            let (viaBasic, _) = try await rp.post(rp.provider.tokenEndpoint, form: form, headers: [.authorization: basic])
+            let (viaBasic, _) = try await rp.post(
+                rp.provider.tokenEndpoint, form: form, headers: [.authorization: basic])
             #expect(viaBasic.status == .unauthorized)
             let (both, bothBody) = try await rp.post(
-                rp.provider.tokenEndpoint, form: form + [("client_id", "post-client"), ("client_secret", Fixtures.secret)],
+                rp.provider.tokenEndpoint,
+                form: form + [("client_id", "post-client"), ("client_secret", Fixtures.secret)],
                 headers: [.authorization: basic])
             #expect(both.status == .badRequest)
             #expect(try rp.json(bothBody)["error"] == "invalid_request")
@@ -60,10 +65,12 @@ import Transport
     func publicClient() async throws {
         try await TestRelyingParty.run { rp in
             let form = try await self.redeemable(rp, client: Fixtures.basicClient)
-            let (response, _) = try await rp.post(rp.provider.tokenEndpoint, form: form + [("client_id", "basic-client")])
+            let (response, _) = try await rp.post(
+                rp.provider.tokenEndpoint, form: form + [("client_id", "basic-client")])
             #expect(response.status == .unauthorized)
             let publicForm = try await self.redeemable(rp, client: Fixtures.publicClient)
-            let (ok, _) = try await rp.post(rp.provider.tokenEndpoint, form: publicForm + [("client_id", "public-client")])
+            let (ok, _) = try await rp.post(
+                rp.provider.tokenEndpoint, form: publicForm + [("client_id", "public-client")])
             #expect(ok.status == .ok)
         }
     }
@@ -101,7 +108,9 @@ import Transport
                 #expect(status == .badRequest || status == .unauthorized)
                 #expect(json["error"] == "invalid_client")
             }
-            let (_, wrongType) = try await attempt([("client_assertion", try assertion([:])[1].1), ("client_assertion_type", "jwt")])
+            let (_, wrongType) = try await attempt([
+                ("client_assertion", try assertion([:])[1].1), ("client_assertion_type", "jwt"),
+            ])
             #expect(wrongType["error"] == "invalid_client")
 
             let good = try assertion(["aud": .string(rp.provider.issuer)])
@@ -112,7 +121,8 @@ import Transport
             #expect(replay.status == .badRequest)
             #expect(try rp.json(replayBody)["error"] == "invalid_client")
             // The token endpoint URL is an accepted audience too, and client_id is optional.
-            #expect(try await rp.post(rp.provider.tokenEndpoint, form: replayForm + (try assertion([:]))).0.status == .ok)
+            #expect(
+                try await rp.post(rp.provider.tokenEndpoint, form: replayForm + (try assertion([:]))).0.status == .ok)
         }
     }
 }

@@ -61,18 +61,21 @@ import Transport
             let second = try await rp.runFlow(client: Fixtures.es256Client)
             let secondKeyID = try CompactJWS(try #require(second.idToken)).header.keyID
             #expect(secondKeyID == during[3])  // the new ES256 key
-            #expect(try await rp.failedChecks(
-                try #require(first.idToken),
-                IDTokenExpectation(client: first.session.client, nonce: first.session.nonce)) == [])
+            #expect(
+                try await rp.failedChecks(
+                    try #require(first.idToken),
+                    IDTokenExpectation(client: first.session.client, nonce: first.session.nonce)) == [])
 
             await rp.provider.retireOldKeys()
             let after = try await rp.jwks().keys.compactMap(\.keyID)
             #expect(after == Array(during.suffix(2)))
             #expect(await rp.provider.publishedKeys.keys.compactMap(\.keyID) == after)
             // A token signed before the rotation no longer finds its key.
-            #expect(try await rp.failedChecks(
-                try #require(first.idToken),
-                IDTokenExpectation(client: first.session.client, nonce: first.session.nonce)) == ["unpublished-key"])
+            #expect(
+                try await rp.failedChecks(
+                    try #require(first.idToken),
+                    IDTokenExpectation(client: first.session.client, nonce: first.session.nonce)) == ["unpublished-key"]
+            )
         }
     }
 

@@ -21,7 +21,9 @@ struct FlowCase: Sendable, CustomTestStringConvertible {
             ("code", nil), ("code", "query"), ("code", "fragment"), ("code", "form_post"),
             ("code id_token", nil), ("code id_token", "fragment"), ("code id_token", "form_post"),
         ]
-        return modes.flatMap { mode in Fixtures.clients.map { FlowCase(responseType: mode.0, responseMode: mode.1, client: $0) } }
+        return modes.flatMap { mode in
+            Fixtures.clients.map { FlowCase(responseType: mode.0, responseMode: mode.1, client: $0) }
+        }
     }()
 }
 
@@ -49,7 +51,8 @@ struct FlowCase: Sendable, CustomTestStringConvertible {
             if isHybrid {
                 let front = try #require(result.frontChannelIDToken)
                 #expect(
-                    try await rp.failedChecks(front, IDTokenExpectation(client: flow.client, nonce: session.nonce, code: code))
+                    try await rp.failedChecks(
+                        front, IDTokenExpectation(client: flow.client, nonce: session.nonce, code: code))
                         == [])
                 #expect(try rp.claims(front)["at_hash"] == nil)
             } else {
@@ -66,7 +69,8 @@ struct FlowCase: Sendable, CustomTestStringConvertible {
             let idToken = try #require(result.idToken)
             #expect(
                 try await rp.failedChecks(
-                    idToken, IDTokenExpectation(client: flow.client, nonce: session.nonce, accessToken: accessToken)) == [])
+                    idToken, IDTokenExpectation(client: flow.client, nonce: session.nonce, accessToken: accessToken))
+                    == [])
             let authTime = try rp.claims(idToken)["auth_time"]
             if let front = result.frontChannelIDToken { #expect(try rp.claims(front)["auth_time"] == authTime) }
 

@@ -14,19 +14,35 @@ struct IDTokenFault: Sendable, CustomTestStringConvertible {
     var testDescription: String { self.name }
 
     static let all: [IDTokenFault] = [
-        .init(name: "badSignature", misbehaviour: .init(badSignature: true), frontChannel: ["signature"], tokenEndpoint: ["signature"]),
-        .init(name: "wrongCodeHash", misbehaviour: .init(wrongCodeHash: true), frontChannel: ["c_hash"], tokenEndpoint: []),
-        .init(name: "wrongAccessTokenHash", misbehaviour: .init(wrongAccessTokenHash: true), frontChannel: [], tokenEndpoint: ["at_hash"]),
-        .init(name: "wrongIssuer", misbehaviour: .init(wrongIssuer: true), frontChannel: ["iss"], tokenEndpoint: ["iss"]),
-        .init(name: "wrongAudience", misbehaviour: .init(wrongAudience: true), frontChannel: ["aud"], tokenEndpoint: ["aud"]),
-        .init(name: "expiredIDToken", misbehaviour: .init(expiredIDToken: true), frontChannel: ["exp"], tokenEndpoint: ["exp"]),
-        .init(name: "missingNonce", misbehaviour: .init(missingNonce: true), frontChannel: ["nonce"], tokenEndpoint: ["nonce"]),
-        .init(name: "wrongNonce", misbehaviour: .init(wrongNonce: true), frontChannel: ["nonce"], tokenEndpoint: ["nonce"]),
+        .init(
+            name: "badSignature", misbehaviour: .init(badSignature: true), frontChannel: ["signature"],
+            tokenEndpoint: ["signature"]),
+        .init(
+            name: "wrongCodeHash", misbehaviour: .init(wrongCodeHash: true), frontChannel: ["c_hash"], tokenEndpoint: []
+        ),
+        .init(
+            name: "wrongAccessTokenHash", misbehaviour: .init(wrongAccessTokenHash: true), frontChannel: [],
+            tokenEndpoint: ["at_hash"]),
+        .init(
+            name: "wrongIssuer", misbehaviour: .init(wrongIssuer: true), frontChannel: ["iss"], tokenEndpoint: ["iss"]),
+        .init(
+            name: "wrongAudience", misbehaviour: .init(wrongAudience: true), frontChannel: ["aud"],
+            tokenEndpoint: ["aud"]),
+        .init(
+            name: "expiredIDToken", misbehaviour: .init(expiredIDToken: true), frontChannel: ["exp"],
+            tokenEndpoint: ["exp"]),
+        .init(
+            name: "missingNonce", misbehaviour: .init(missingNonce: true), frontChannel: ["nonce"],
+            tokenEndpoint: ["nonce"]),
+        .init(
+            name: "wrongNonce", misbehaviour: .init(wrongNonce: true), frontChannel: ["nonce"], tokenEndpoint: ["nonce"]
+        ),
         .init(
             name: "unpublishedSigningKey", misbehaviour: .init(unpublishedSigningKey: true),
             frontChannel: ["unpublished-key"], tokenEndpoint: ["unpublished-key"]),
         .init(
-            name: "wrongSubjectAtTokenEndpoint", misbehaviour: .init(wrongSubjectAtTokenEndpoint: true), frontChannel: [],
+            name: "wrongSubjectAtTokenEndpoint", misbehaviour: .init(wrongSubjectAtTokenEndpoint: true),
+            frontChannel: [],
             tokenEndpoint: ["sub"]),
     ]
 }
@@ -112,7 +128,8 @@ struct IDTokenFault: Sendable, CustomTestStringConvertible {
 
     @Test("authorizationError redirects the error with state and iss, and issues no code")
     func authorizationError() async throws {
-        try await TestRelyingParty.run(Fixtures.configuration(misbehaviour: .init(authorizationError: "access_denied"))) { rp in
+        try await TestRelyingParty.run(Fixtures.configuration(misbehaviour: .init(authorizationError: "access_denied")))
+        { rp in
             for mode in ["query", "fragment", "form_post"] {
                 let flow = try await rp.runFlow(responseType: "code", responseMode: mode)
                 #expect(flow.parameters["error"] == "access_denied")
@@ -125,7 +142,8 @@ struct IDTokenFault: Sendable, CustomTestStringConvertible {
 
     @Test("tokenEndpointServerError answers 500 and redeems nothing")
     func tokenEndpointServerError() async throws {
-        try await TestRelyingParty.run(Fixtures.configuration(misbehaviour: .init(tokenEndpointServerError: true))) { rp in
+        try await TestRelyingParty.run(Fixtures.configuration(misbehaviour: .init(tokenEndpointServerError: true))) {
+            rp in
             let flow = try await rp.runFlow()
             #expect(flow.tokenStatus == .internalServerError)
             #expect(flow.accessToken == nil)
@@ -153,7 +171,8 @@ struct IDTokenFault: Sendable, CustomTestStringConvertible {
 
     @Test("wrongSubjectAtUserInfo answers userinfo with another sub")
     func wrongSubjectAtUserInfo() async throws {
-        try await TestRelyingParty.run(Fixtures.configuration(misbehaviour: .init(wrongSubjectAtUserInfo: true))) { rp in
+        try await TestRelyingParty.run(Fixtures.configuration(misbehaviour: .init(wrongSubjectAtUserInfo: true))) {
+            rp in
             let flow = try await rp.runFlow()
             let idTokenSubject = try rp.claims(try #require(flow.idToken)).subject
             #expect(idTokenSubject == OIDCTestProvider.User().subject)

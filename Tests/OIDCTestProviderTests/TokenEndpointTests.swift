@@ -37,8 +37,9 @@ import Transport
             #expect(again.status == .badRequest)
             #expect(again.json["error"] == "invalid_grant")
             #expect(try await rp.userInfo(accessToken).0.status == .unauthorized)
-            #expect(try await rp.refresh(client: Fixtures.basicClient, try #require(flow.refreshToken)).json["error"]
-                == "invalid_grant")
+            #expect(
+                try await rp.refresh(client: Fixtures.basicClient, try #require(flow.refreshToken)).json["error"]
+                    == "invalid_grant")
         }
     }
 
@@ -58,8 +59,9 @@ import Transport
         try await TestRelyingParty.run { rp in
             let flow = try await rp.runFlow(responseType: "code", responseMode: nil, redeem: false)
             let code = try #require(flow.code)
-            #expect(try await rp.redeem(flow.session, code: code, redirectURI: Fixtures.otherRedirectURI).json["error"]
-                == "invalid_grant")
+            #expect(
+                try await rp.redeem(flow.session, code: code, redirectURI: Fixtures.otherRedirectURI).json["error"]
+                    == "invalid_grant")
             let stolen = try await rp.token(
                 client: Fixtures.postClient,
                 [
@@ -112,8 +114,9 @@ import Transport
     @Test("unsupported and missing grant types, and non-form bodies, are refused")
     func malformedRequests() async throws {
         try await TestRelyingParty.run { rp in
-            #expect(try await rp.token(client: Fixtures.basicClient, [("grant_type", "password")]).json["error"]
-                == "unsupported_grant_type")
+            #expect(
+                try await rp.token(client: Fixtures.basicClient, [("grant_type", "password")]).json["error"]
+                    == "unsupported_grant_type")
             #expect(try await rp.token(client: Fixtures.basicClient, []).json["error"] == "invalid_request")
             let request = try HTTPRequest(
                 method: .post, url: rp.provider.tokenEndpoint, headerFields: [.contentType: "application/json"])

@@ -39,7 +39,8 @@ extension OIDCTestProvider {
             self.redirectURIs = redirectURIs
             self.authenticationMethod =
                 authenticationMethod
-                ?? (publicKey != nil ? .privateKeyJWT : secret != nil ? .clientSecretBasic : ClientAuthenticationMethod.none)
+                ?? (publicKey != nil
+                    ? .privateKeyJWT : secret != nil ? .clientSecretBasic : ClientAuthenticationMethod.none)
             self.publicKey = publicKey
             self.idTokenSigningAlgorithm = idTokenSigningAlgorithm
         }

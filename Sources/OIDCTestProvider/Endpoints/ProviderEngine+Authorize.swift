@@ -13,7 +13,8 @@ extension ProviderEngine {
         case .post:
             let type = request.headerFields[.contentType]?.split(separator: ";").first?.trimmingSpaces.lowercased()
             guard type == "application/x-www-form-urlencoded", let text = String(validating: body, as: UTF8.self) else {
-                return .text("invalid_request: the body must be an application/x-www-form-urlencoded form", status: .badRequest)
+                return .text(
+                    "invalid_request: the body must be an application/x-www-form-urlencoded form", status: .badRequest)
             }
             parameters = Substring(text)
         default:
@@ -57,7 +58,8 @@ extension ProviderEngine {
             var values = values
             if let state { values.append(("state", state)) }
             if !misbehaviour.omitIssuerParameter {
-                values.append(("iss", misbehaviour.wrongIssuerParameter ? self.issuer + "/not-the-issuer" : self.issuer))
+                values.append(
+                    ("iss", misbehaviour.wrongIssuerParameter ? self.issuer + "/not-the-issuer" : self.issuer))
             }
             return .deliver(AuthorizationDelivery(mode: mode, redirectURI: redirectURI, parameters: values))
         }
@@ -109,7 +111,8 @@ extension ProviderEngine {
         let stored = self.state.withLock { state -> Bool in
             state.prune(now: now)
             guard state.hasRoom else { return false }
-            let grant = state.addGrant(.init(clientID: clientID, subject: self.user.subject, scope: scope, authTime: now))
+            let grant = state.addGrant(
+                .init(clientID: clientID, subject: self.user.subject, scope: scope, authTime: now))
             state.codes[codeKey] = ProviderState.Code(
                 grantID: grant, clientID: clientID, redirectURI: redirectURI, codeChallenge: challenge, nonce: nonce,
                 expiresAt: now + self.codeLifetime)

@@ -25,7 +25,9 @@ extension ProviderEngine {
             } catch {
                 throw .invalidClient("malformed Basic credentials: \(error.reason)", basic: true)
             }
-            guard basic != nil else { throw .invalidClient("only the Basic authorization scheme is accepted", basic: true) }
+            guard basic != nil else {
+                throw .invalidClient("only the Basic authorization scheme is accepted", basic: true)
+            }
         }
         let usesAssertion = form["client_assertion"] != nil || form["client_assertion_type"] != nil
         let usesPostedSecret = form["client_secret"] != nil
@@ -69,11 +71,15 @@ extension ProviderEngine {
 
     /// `private_key_jwt`: verifies the assertion with the client's registered key; `iss` = `sub` =
     /// `client_id`, `aud` the issuer or the endpoint, `exp` within the hour, and a `jti` never seen before.
-    private func authenticateAssertion(form: [String: String], endpoint: String) throws(OAuthFailure) -> RegisteredClient {
+    private func authenticateAssertion(form: [String: String], endpoint: String) throws(OAuthFailure)
+        -> RegisteredClient
+    {
         guard form["client_assertion_type"] == Self.jwtBearerAssertionType else {
             throw .invalidClient("client_assertion_type must be \(Self.jwtBearerAssertionType)", basic: false)
         }
-        guard let assertion = form["client_assertion"] else { throw .invalidClient("client_assertion is missing", basic: false) }
+        guard let assertion = form["client_assertion"] else {
+            throw .invalidClient("client_assertion is missing", basic: false)
+        }
         let clientID: String
         if let id = form["client_id"] {
             clientID = id
@@ -101,8 +107,9 @@ extension ProviderEngine {
         guard claims.claim("iss", equals: client.id), claims.claim("sub", equals: client.id) else {
             throw .invalidClient("client_assertion iss and sub must both be the client_id", basic: false)
         }
-        guard claims.audienceContains(self.issuer) || claims.audienceContains(endpoint)
-            || claims.audienceContains(self.tokenEndpoint)
+        guard
+            claims.audienceContains(self.issuer) || claims.audienceContains(endpoint)
+                || claims.audienceContains(self.tokenEndpoint)
         else { throw .invalidClient("client_assertion aud is neither the issuer nor the endpoint", basic: false) }
         let current = now()
         guard let expiresAt = claims.expiresAt, expiresAt <= current + 3600 else {

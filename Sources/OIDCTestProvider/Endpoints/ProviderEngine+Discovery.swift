@@ -4,10 +4,13 @@ import JOSE
 extension ProviderEngine {
     /// The OpenID Provider Metadata (OIDC Discovery §3, RFC 8414 §2, RFC 9207 §3, RFC 7009).
     var discoveryDocument: JSONObject {
-        let methods: JSONValue = .array(OIDCTestProvider.ClientAuthenticationMethod.supported.map { .string($0.rawValue) })
+        let methods: JSONValue = .array(
+            OIDCTestProvider.ClientAuthenticationMethod.supported.map { .string($0.rawValue) })
         let algorithms: JSONValue = .array(KeyRing.algorithms.map { .string($0.rawValue) })
-        let assertionAlgorithms: JSONValue = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
-            "ES512", "EdDSA"]
+        let assertionAlgorithms: JSONValue = [
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+            "ES512", "EdDSA",
+        ]
         var claims: [JSONValue] = ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash"]
         claims += self.user.claims.keys.filter { $0 != "sub" }.map { .string($0) }
         return [

@@ -24,7 +24,9 @@ extension ProviderEngine {
             guard var record = state.codes[codeKey], record.expiresAt > now else {
                 return .failure(.invalidGrant("the code is unknown or expired"))
             }
-            guard record.clientID == client.id else { return .failure(.invalidGrant("the code was issued to another client")) }
+            guard record.clientID == client.id else {
+                return .failure(.invalidGrant("the code was issued to another client"))
+            }
             guard !record.isRedeemed else {
                 state.revoke(grant: record.grantID)
                 return .failure(.invalidGrant("the code was already used; tokens issued from it are revoked"))
@@ -55,7 +57,9 @@ extension ProviderEngine {
     /// presenting it again revokes the whole grant (RFC 9700 §4.14.2). The refreshed ID token keeps the
     /// original `auth_time` and carries no nonce (OIDC Core §12.2).
     func refresh(form: [String: String], client: RegisteredClient) throws(OAuthFailure) -> IssuedTokens {
-        guard let token = form["refresh_token"], !token.isEmpty else { throw .invalidRequest("refresh_token is missing") }
+        guard let token = form["refresh_token"], !token.isEmpty else {
+            throw .invalidRequest("refresh_token is missing")
+        }
         guard let tokenKey = try? ProviderState.key(for: token) else { throw .serverError("hashing failed") }
         let requestedScope = form["scope"].map { Set($0.split(separator: " ").map(String.init)) }
         let access = try self.makeToken()
@@ -76,7 +80,8 @@ extension ProviderEngine {
             guard let grant = state.grants[record.grantID], !grant.isRevoked else {
                 return .failure(.invalidGrant("the authorization was revoked"))
             }
-            if let requestedScope, !requestedScope.isSubset(of: Set(grant.scope.split(separator: " ").map(String.init))) {
+            if let requestedScope, !requestedScope.isSubset(of: Set(grant.scope.split(separator: " ").map(String.init)))
+            {
                 return .failure(.invalidScope("the requested scope exceeds the original grant"))
             }
             guard state.hasRoom else { return .failure(.serverError("too many live tokens")) }
@@ -85,7 +90,8 @@ extension ProviderEngine {
             let tokens = self.storeTokens(
                 in: &state, grantID: record.grantID, grant: grant, now: now, access: access, refresh: refresh)
             return .success(
-                IssuedTokens(accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, grant: grant, nonce: nil))
+                IssuedTokens(
+                    accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, grant: grant, nonce: nil))
         }
         return try result.get()
     }

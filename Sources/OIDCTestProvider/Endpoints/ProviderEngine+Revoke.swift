@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPTypes
-import JOSE
 import Synchronization
 
 extension ProviderEngine {
@@ -21,10 +20,7 @@ extension ProviderEngine {
                     state.accessTokens[key] = nil
                 }
             }
-            var reply = Reply.json([:])
-            reply.body = []
-            reply.response.headerFields[.contentType] = nil
-            return reply
+            return .emptyOK
         } catch {
             return .failure(error)
         }

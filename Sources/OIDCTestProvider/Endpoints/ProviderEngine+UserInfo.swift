@@ -13,7 +13,8 @@ extension ProviderEngine {
             return reply
         }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let key = try? ProviderState.key(for: String(parts[1]))
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let key = try? ProviderState.key(for: String(parts[1]))
         else { return .failure(.invalidToken("the Authorization header is not a Bearer token")) }
         let now = self.now()
         let grant = self.state.withLock { state -> ProviderState.Grant? in

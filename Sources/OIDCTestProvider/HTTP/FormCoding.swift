@@ -68,7 +68,8 @@ enum FormCoding {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+                guard let high = iterator.next().flatMap(Self.hexValue),
+                    let low = iterator.next().flatMap(Self.hexValue)
                 else { throw Malformed(reason: "invalid percent-encoding") }
                 bytes.append(high << 4 | low)
             default: bytes.append(byte)

@@ -23,6 +23,11 @@ struct Reply {
         return Reply(response: HTTPResponse(status: status, headerFields: fields), body: Array((message + "\n").utf8))
     }
 
+    /// `200 OK` without a body (RFC 7009 §2.2).
+    static var emptyOK: Reply {
+        Reply(response: HTTPResponse(status: .ok, headerFields: [.cacheControl: "no-store"]), body: [])
+    }
+
     /// A `302 Found` to `location`.
     static func redirect(to location: String) -> Reply {
         var fields = HTTPFields()

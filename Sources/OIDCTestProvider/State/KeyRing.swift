@@ -51,21 +51,24 @@ struct KeyRing: Sendable {
 
     /// Unpublishes every key but the current one of each algorithm.
     mutating func retireOld() {
-        let current = Set(Self.algorithms.compactMap { algorithm in
-            self.published.lastIndex { $0.algorithm == algorithm }
-        })
-        self.retired.append(contentsOf: self.published.indices.filter { !current.contains($0) }.map { self.published[$0] })
+        let current = Set(
+            Self.algorithms.compactMap { algorithm in
+                self.published.lastIndex { $0.algorithm == algorithm }
+            })
+        self.retired.append(
+            contentsOf: self.published.indices.filter { !current.contains($0) }.map { self.published[$0] })
         self.published = self.published.indices.filter { current.contains($0) }.map { self.published[$0] }
     }
 
     /// The published public keys, each with `kid`, `use: sig` and `alg`.
     var jwks: JWKSet {
-        JWKSet(keys: self.published.map { entry in
-            var jwk = entry.key.publicJWK
-            jwk.use = "sig"
-            jwk.algorithm = entry.algorithm
-            return jwk
-        })
+        JWKSet(
+            keys: self.published.map { entry in
+                var jwk = entry.key.publicJWK
+                jwk.use = "sig"
+                jwk.algorithm = entry.algorithm
+                return jwk
+            })
     }
 
     /// A fresh key for `algorithm`, with a `kid` from its thumbprint.

@@ -79,7 +79,9 @@ struct ProviderState: Sendable {
 
     /// Whether there is room for more entries after pruning.
     var hasRoom: Bool {
-        max(self.codes.count, self.accessTokens.count, self.refreshTokens.count, self.assertionIDs.count, self.grants.count)
+        max(
+            self.codes.count, self.accessTokens.count, self.refreshTokens.count, self.assertionIDs.count,
+            self.grants.count)
             < Self.maxEntries
     }
 

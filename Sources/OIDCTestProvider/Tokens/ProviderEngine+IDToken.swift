@@ -38,7 +38,9 @@ extension ProviderEngine {
 
     /// The current signing key for `algorithm`, or one that is not in the JWKS.
     private func signingKey(for algorithm: JWSAlgorithm, unpublished: Bool) throws -> SigningKey {
-        let found = self.state.withLock { unpublished ? $0.keys.unpublished(for: algorithm) : $0.keys.current(for: algorithm) }
+        let found = self.state.withLock {
+            unpublished ? $0.keys.unpublished(for: algorithm) : $0.keys.current(for: algorithm)
+        }
         if let found { return found }
         guard unpublished else { throw JOSEError.invalidKey(reason: "no signing key for \(algorithm)") }
         let fresh = try KeyRing.generate(algorithm)  // outside the lock: RSA generation is slow

@@ -22,7 +22,8 @@ enum Fixtures {
         id: "jwt-client", redirectURIs: [redirectURI], authenticationMethod: .privateKeyJWT,
         publicKey: clientKey.publicJWK)
     static let publicClient = OIDCTestProvider.Client(
-        id: "public-client", redirectURIs: [redirectURI], authenticationMethod: OIDCTestProvider.ClientAuthenticationMethod.none)
+        id: "public-client", redirectURIs: [redirectURI],
+        authenticationMethod: OIDCTestProvider.ClientAuthenticationMethod.none)
     static let es256Client = OIDCTestProvider.Client(
         id: "es256-client", secret: secret, redirectURIs: [redirectURI], authenticationMethod: .clientSecretPost,
         idTokenSigningAlgorithm: .es256)

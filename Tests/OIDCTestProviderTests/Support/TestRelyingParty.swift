@@ -33,10 +33,13 @@ struct TestRelyingParty {
     // MARK: HTTP
 
     func get(_ url: String, headers: HTTPFields = [:]) async throws -> (HTTPResponse, [UInt8]) {
-        try await self.http.send(try HTTPRequest(method: .get, url: url, headerFields: headers), body: nil, deadline: .now + .seconds(10))
+        try await self.http.send(
+            try HTTPRequest(method: .get, url: url, headerFields: headers), body: nil, deadline: .now + .seconds(10))
     }
 
-    func post(_ url: String, form: [(String, String)], headers: HTTPFields = [:]) async throws -> (HTTPResponse, [UInt8]) {
+    func post(_ url: String, form: [(String, String)], headers: HTTPFields = [:]) async throws -> (
+        HTTPResponse, [UInt8]
+    ) {
         var fields = headers
         fields[.contentType] = "application/x-www-form-urlencoded"
         let request = try HTTPRequest(method: .post, url: url, headerFields: fields)
@@ -97,7 +100,8 @@ struct TestRelyingParty {
 
     /// The client's credentials as its registered method sends them.
     func credentials(
-        for client: OIDCTestProvider.Client, audience: String? = nil, jti: String? = nil, key: SigningKey = Fixtures.clientKey
+        for client: OIDCTestProvider.Client, audience: String? = nil, jti: String? = nil,
+        key: SigningKey = Fixtures.clientKey
     ) throws -> (headers: HTTPFields, form: [(String, String)]) {
         switch client.authenticationMethod {
         case .clientSecretBasic:
@@ -109,7 +113,8 @@ struct TestRelyingParty {
             let now = WallClock.secondsSinceEpoch().rounded(.down)
             let claims: JSONObject = [
                 "iss": .string(client.id), "sub": .string(client.id),
-                "aud": .string(audience ?? self.provider.issuer), "jti": .string(try jti ?? RandomString.make(byteCount: 16)),
+                "aud": .string(audience ?? self.provider.issuer),
+                "jti": .string(try jti ?? RandomString.make(byteCount: 16)),
                 "iat": .number(now), "exp": .number(now + 60),
             ]
             let assertion = try JWSSigner(key: key).sign(claims: claims)
@@ -131,7 +136,8 @@ struct TestRelyingParty {
         client: OIDCTestProvider.Client, _ parameters: [(String, String)]
     ) async throws -> (status: HTTPResponse.Status, response: HTTPResponse, json: JSONObject) {
         let (headers, credentials) = try self.credentials(for: client)
-        let (response, body) = try await self.post(self.provider.tokenEndpoint, form: parameters + credentials, headers: headers)
+        let (response, body) = try await self.post(
+            self.provider.tokenEndpoint, form: parameters + credentials, headers: headers)
         return (response.status, response, (try? self.json(body)) ?? [:])
     }
 
@@ -154,12 +160,15 @@ struct TestRelyingParty {
     }
 
     func userInfo(_ accessToken: String) async throws -> (HTTPResponse, JSONObject?) {
-        let (response, body) = try await self.get(self.provider.userInfoEndpoint, headers: [.authorization: "Bearer " + accessToken])
+        let (response, body) = try await self.get(
+            self.provider.userInfoEndpoint, headers: [.authorization: "Bearer " + accessToken])
         return (response, try? self.json(body))
     }
 
     func revoke(client: OIDCTestProvider.Client, _ token: String) async throws -> HTTPResponse {
         let (headers, credentials) = try self.credentials(for: client, audience: self.provider.revocationEndpoint)
-        return try await self.post(self.provider.revocationEndpoint, form: [("token", token)] + credentials, headers: headers).0
+        return try await self.post(
+            self.provider.revocationEndpoint, form: [("token", token)] + credentials, headers: headers
+        ).0
     }
 }

@@ -36,7 +36,9 @@ enum Wire {
         var index = text.utf8.startIndex
         while index < text.utf8.endIndex {
             let byte = text.utf8[index]
-            if byte == UInt8(ascii: "%"), let value = UInt8(String(text[text.index(index, offsetBy: 1)...].prefix(2)), radix: 16) {
+            if byte == UInt8(ascii: "%"),
+                let value = UInt8(String(text[text.index(index, offsetBy: 1)...].prefix(2)), radix: 16)
+            {
                 bytes.append(value)
                 index = text.utf8.index(index, offsetBy: 3)
             } else {
