@@ -25,7 +25,21 @@ struct CommandRunner {
 
     /// Runs `oidc` with `arguments`; a run that outlives `timeout` seconds is killed (SIGKILL: the
     /// child inherits a blocked SIGTERM from the test runner's threads) and fails the test.
-    static func run(_ arguments: [String], standardInput: String? = nil, timeout: Double = 60) throws -> Result {
+    ///
+    /// The blocking waits run on a Dispatch thread, never on Swift's cooperative pool: on 2 cores the
+    /// pool has 2 threads, and two tests blocked in `waitUntilExit` would starve every local server.
+    static func run(_ arguments: [String], standardInput: String? = nil, timeout: Double = 60) async throws -> Result {
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, any Error>, Never>) in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Swift.Result {
+                    try Self.runBlocking(arguments, standardInput: standardInput, timeout: timeout)
+                })
+            }
+        }
+        return try outcome.get()
+    }
+
+    private static func runBlocking(_ arguments: [String], standardInput: String?, timeout: Double) throws -> Result {
         let executable = try #require(Self.executable, "the oidc executable was not built next to the tests")
         let process = Process()
         process.executableURL = executable

@@ -56,13 +56,9 @@ import Transport
         return object
     }
 
-    /// Runs `oidc` on a Dispatch thread, so that the in-process server keeps the cooperative pool.
+    /// Runs `oidc` (CommandRunner waits on a Dispatch thread, so the in-process server keeps the pool).
     static func oidc(_ arguments: [String]) async throws -> CommandRunner.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try CommandRunner.run(arguments) })
-            }
-        }
+        try await CommandRunner.run(arguments)
     }
 
     /// Runs `body` with a fresh provider, shutting it down afterwards.

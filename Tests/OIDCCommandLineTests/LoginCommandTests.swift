@@ -27,10 +27,17 @@ import Transport
             DispatchQueue.global().asyncAfter(deadline: .now() + 60) { kill(pid, SIGKILL) }
         }
 
-        /// The first stderr line (blocking read on a detached task).
+        /// Runs a blocking read on a Dispatch thread, never on the cooperative pool.
+        private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: body()) }
+            }
+        }
+
+        /// The first stderr line.
         func firstErrorLine() async -> String {
             let handle = self.error.fileHandleForReading
-            return await Task.detached {
+            return await self.blocking {
                 var bytes: [UInt8] = []
                 while true {
                     let chunk = handle.readData(ofLength: 1)
@@ -38,18 +45,18 @@ import Transport
                     bytes.append(byte)
                 }
                 return String(decoding: bytes, as: UTF8.self)
-            }.value
+            }
         }
 
         func finish() async -> (Int32, String, String) {
             let (output, error) = (self.output, self.error)
             let process = self.process
-            return await Task.detached {
+            return await self.blocking {
                 let out = output.fileHandleForReading.readDataToEndOfFile()
                 let err = error.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-            }.value
+            }
         }
     }
 
@@ -92,10 +99,10 @@ import Transport
         }
     }
 
-    func freePort() throws -> Int {
+    func freePort() async throws -> Int {
         let server = try LoopbackHTTPServer.start { _, _ in (HTTPResponse(status: .ok), []) }
         let port = server.port
-        Task { await server.shutdown() }
+        await server.shutdown()
         return port
     }
 
@@ -107,7 +114,7 @@ import Transport
         let directory = try TemporaryDirectory()
         let clientKey = try SigningKey.generate(.ec(.p256), keyID: "client-key")
         let keyFile = try directory.write("client.jwk", clientKey.privateJWK.jsonText)
-        let redirectURI = "http://127.0.0.1:\(try self.freePort())/callback"
+        let redirectURI = "http://127.0.0.1:\(try await self.freePort())/callback"
         let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: clientKey)
         defer { Task { await provider.shutdown() } }
         var arguments = [
@@ -142,7 +149,7 @@ import Transport
 
     @Test("a bad front channel exits 1 naming the check, and never reaches the token endpoint")
     func badCodeHash() async throws {
-        let redirectURI = "http://127.0.0.1:\(try self.freePort())/callback"
+        let redirectURI = "http://127.0.0.1:\(try await self.freePort())/callback"
         let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: try SigningKey.generate(.ed25519))
         defer { Task { await provider.shutdown() } }
         await provider.setMisbehaviour(.init(wrongCodeHash: true, tokenEndpointServerError: true))
@@ -159,22 +166,22 @@ import Transport
 
     @Test("usage and network failures: non-loopback http issuer is 2 before any network call; a dead issuer is 3")
     func usageAndNetwork() async throws {
-        let usage = try CommandRunner.run(["login", "--issuer", "http://op.example.com", "--client-id", "a", "--no-browser"])
+        let usage = try await CommandRunner.run(["login", "--issuer", "http://op.example.com", "--client-id", "a", "--no-browser"])
         #expect(usage.exitCode == 2)
         #expect(usage.standardError.hasPrefix("error: issuer must be https"))
-        let dead = try CommandRunner.run(["login", "--issuer", "http://127.0.0.1:\(try self.freePort())", "--client-id", "a", "--no-browser", "--timeout", "10"])
+        let dead = try await CommandRunner.run(["login", "--issuer", "http://127.0.0.1:\(try await self.freePort())", "--client-id", "a", "--no-browser", "--timeout", "10"])
         #expect(dead.exitCode == 3, "\(dead.standardError)")
         #expect(dead.standardError.hasPrefix("error: "))
-        let mode = try CommandRunner.run(["login", "--issuer", "https://op.example.com", "--client-id", "a", "--response-mode", "query"])
+        let mode = try await CommandRunner.run(["login", "--issuer", "https://op.example.com", "--client-id", "a", "--response-mode", "query"])
         #expect(mode.exitCode == 2)
-        let vat = try CommandRunner.run(["login", "--profile", "mobilepay-sandbox-dk", "--client-id", "a", "--param", "merchant_vat=SE123"])
+        let vat = try await CommandRunner.run(["login", "--profile", "mobilepay-sandbox-dk", "--client-id", "a", "--param", "merchant_vat=SE123"])
         #expect(vat.exitCode == 2)
         #expect(vat.standardError.contains("merchant_vat"))
     }
 
     @Test("oidc demo passes offline")
-    func demo() throws {
-        let result = try CommandRunner.run(["demo"], timeout: 60)
+    func demo() async throws {
+        let result = try await CommandRunner.run(["demo"], timeout: 60)
         #expect(result.exitCode == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("c_hash mismatch"))
         #expect(result.standardOutput.contains("done: the hybrid flow passed every check"))
@@ -184,7 +191,7 @@ import Transport
 extension LoginCommandTests {
     @Test("oidc refresh, userinfo and revoke over the tokens of a login")
     func tokenCommands() async throws {
-        let redirectURI = "http://127.0.0.1:\(try self.freePort())/callback"
+        let redirectURI = "http://127.0.0.1:\(try await self.freePort())/callback"
         let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: try SigningKey.generate(.ed25519))
         defer { Task { await provider.shutdown() } }
         let command = try RunningCommand([
@@ -200,24 +207,24 @@ extension LoginCommandTests {
         let accessToken = try #require(login["access_token"]?.stringValue)
         let client = ["--issuer", provider.issuer, "--client-id", "post-client", "--client-secret", "post-secret", "--auth-method", "client_secret_post"]
 
-        let userinfo = try CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "test-user-1", "--json"])
+        let userinfo = try await CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "test-user-1", "--json"])
         #expect(userinfo.exitCode == 0, "\(userinfo.standardError)")
         #expect(try JSONParser().parseObject(Array(userinfo.standardOutput.utf8))["sub"] == "test-user-1")
-        let wrongSubject = try CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "someone-else"])
+        let wrongSubject = try await CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "someone-else"])
         #expect(wrongSubject.exitCode == 1)
         #expect(wrongSubject.standardError.hasPrefix("error: userinfo sub"))
 
-        let refreshed = try CommandRunner.run(["refresh"] + client + ["--refresh-token", "-", "--json"], standardInput: refreshToken)
+        let refreshed = try await CommandRunner.run(["refresh"] + client + ["--refresh-token", "-", "--json"], standardInput: refreshToken)
         #expect(refreshed.exitCode == 0, "\(refreshed.standardError)")
         let newRefreshToken = try #require(try JSONParser().parseObject(Array(refreshed.standardOutput.utf8))["refresh_token"]?.stringValue)
         #expect(newRefreshToken != refreshToken)
         // The rotated-away token is dead: re-authentication, exit 1.
-        let reused = try CommandRunner.run(["refresh"] + client + ["--refresh-token", refreshToken])
+        let reused = try await CommandRunner.run(["refresh"] + client + ["--refresh-token", refreshToken])
         #expect(reused.exitCode == 1)
         #expect(reused.standardError.contains("authorize again"))
 
-        let revoked = try CommandRunner.run(["revoke"] + client + ["--token", newRefreshToken, "--hint", "refresh_token"])
+        let revoked = try await CommandRunner.run(["revoke"] + client + ["--token", newRefreshToken, "--hint", "refresh_token"])
         #expect(revoked.exitCode == 0, "\(revoked.standardError)")
-        #expect(try CommandRunner.run(["refresh"] + client + ["--refresh-token", newRefreshToken]).exitCode == 1)
+        #expect(try await CommandRunner.run(["refresh"] + client + ["--refresh-token", newRefreshToken]).exitCode == 1)
     }
 }

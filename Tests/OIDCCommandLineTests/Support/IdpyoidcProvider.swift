@@ -1,0 +1,1 @@
+../../FlowsTests/EndToEnd/IdpyoidcProvider.swift
