@@ -5,7 +5,7 @@
 
 Each STEP is `send:<base64>` (send the bytes), `until:<base64>` (read until the bytes appeared) or
 `end` (read until the server closes). Everything received is written to stdout; the exit status is
-1 when the server closed or timed out (5 s) before an `until` was satisfied.
+1 when the server closed or timed out (30 s) before an `until` was satisfied.
 """
 import base64
 import socket
@@ -13,7 +13,7 @@ import sys
 
 
 def main():
-    sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
     received = b""
     status = 0
     try:
