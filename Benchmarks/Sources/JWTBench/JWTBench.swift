@@ -26,6 +26,7 @@ struct JWTBench {
         print("| alg | swift-oidc ops/s | jwt-kit ops/s | openssl-c ops/s | vs jwt-kit | vs openssl-c | allocs/op |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         var twoThread: [(String, Double, Double)] = []
+        var allocationRows: [String] = []
         for algorithm in algorithms where selected?.contains(algorithm.rawValue) ?? true {
             let workload = try await Workload.make(algorithm)
             try await workload.check()
@@ -33,11 +34,25 @@ struct JWTBench {
             let peer = try await Measure.opsPerSecond { _ = try await workload.jwtKit.verify(workload.token, as: BenchPayload.self) }
             let limit = Measure.opsPerSecond { precondition(workload.verifyBaseline()) }
             let allocations = try Measure.allocationsPerCall { _ = try workload.swiftOIDC.verify(workload.token) }
+            let key = workload.swiftOIDC.signatures.keys[0]
+            let crypto = Measure.allocationsPerCall {
+                precondition(key.isValidSignature(workload.signature, for: workload.signingInput, algorithm: algorithm))
+            }
+            let baselineAllocations = Measure.allocationsPerCall { precondition(workload.verifyBaseline()) }
+            allocationRows.append(
+                String(format: "| %@ | %.1f | %.1f | %.1f | %.1f |", algorithm.rawValue, allocations, crypto,
+                    allocations - crypto, baselineAllocations))
             print(
                 "| \(algorithm) | \(Self.format(ours)) | \(Self.format(peer)) | \(Self.format(limit)) | "
                     + "\(Self.ratio(ours, peer)) | \(Self.ratio(ours, limit)) | \(String(format: "%.1f", allocations)) |")
             twoThread.append((algorithm.rawValue, ours, try await Self.twoThreads(workload)))
         }
+        print("")
+        print("Allocations per verification (malloc/calloc/realloc, OpenSSL's included):")
+        print("")
+        print("| alg | swift-oidc total | in the OpenSSL call | swift-oidc's own | openssl-c |")
+        print("|---|---:|---:|---:|---:|")
+        for row in allocationRows { print(row) }
         print("")
         print("| alg | swift-oidc 1 thread ops/s | swift-oidc 2 threads ops/s | scaling |")
         print("|---|---:|---:|---:|")
