@@ -9,57 +9,6 @@ import Transport
 
 /// `oidc login` end to end against the embedded provider: the test plays the browser.
 @Suite(.serialized) struct LoginCommandTests {
-    /// A running `oidc` whose stderr is read line by line (the authorization URL comes first).
-    final class RunningCommand: @unchecked Sendable {  // the pipes are read from one task at a time
-        let process = Process()
-        let output = Pipe()
-        let error = Pipe()
-
-        init(_ arguments: [String]) throws {
-            let executable: URL = try #require(CommandRunner.executable)
-            self.process.executableURL = executable
-            self.process.arguments = arguments
-            self.process.standardOutput = self.output
-            self.process.standardError = self.error
-            self.process.standardInput = FileHandle.nullDevice
-            try self.process.run()
-            let pid = self.process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + 60) { kill(pid, SIGKILL) }
-        }
-
-        /// Runs a blocking read on a Dispatch thread, never on the cooperative pool.
-        private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: body()) }
-            }
-        }
-
-        /// The first stderr line.
-        func firstErrorLine() async -> String {
-            let handle = self.error.fileHandleForReading
-            return await self.blocking {
-                var bytes: [UInt8] = []
-                while true {
-                    let chunk = handle.readData(ofLength: 1)
-                    guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-                    bytes.append(byte)
-                }
-                return String(decoding: bytes, as: UTF8.self)
-            }
-        }
-
-        func finish() async -> (Int32, String, String) {
-            let (output, error) = (self.output, self.error)
-            let process = self.process
-            return await self.blocking {
-                let out = output.fileHandleForReading.readDataToEndOfFile()
-                let err = error.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-            }
-        }
-    }
-
     static let port = Atomic<Int>(0)
 
     /// A provider with one client per auth method, all on one fixed loopback redirect URI.
@@ -75,35 +24,7 @@ import Transport
 
     /// Plays the browser: GET the authorization URL at the provider, then deliver the response to the listener.
     func browse(_ url: String, provider: OIDCTestProvider, mode: String) async throws {
-        let redirect = try await provider.authorize(url: url)
-        let client = try SocketHTTPClient()
-        defer { client.shutdown() }
-        switch redirect {
-        case .formPost(let target, let body):
-            var request = try HTTPRequest(method: .post, url: target)
-            request.headerFields[.contentType] = "application/x-www-form-urlencoded"
-            _ = try await client.send(request, body: body, deadline: .now + .seconds(20))
-        case .redirect(let target):
-            if mode == "fragment" {
-                // The relay page's script: POST the fragment's parameters to the same path.
-                let parts = target.split(separator: "#", maxSplits: 1)
-                let (page, html) = try await client.send(try HTTPRequest(method: .get, url: String(parts[0])), body: nil, deadline: .now + .seconds(20))
-                #expect(page.headerFields[.contentSecurityPolicy]?.contains("script-src 'nonce-") == true)
-                #expect(String(decoding: html, as: UTF8.self).contains("location.hash"))
-                var request = try HTTPRequest(method: .post, url: String(parts[0]))
-                request.headerFields[.contentType] = "application/x-www-form-urlencoded"
-                _ = try await client.send(request, body: Array(parts[1].utf8), deadline: .now + .seconds(20))
-            } else {
-                _ = try await client.send(try HTTPRequest(method: .get, url: target), body: nil, deadline: .now + .seconds(20))
-            }
-        }
-    }
-
-    func freePort() async throws -> Int {
-        let server = try LoopbackHTTPServer.start { _, _ in (HTTPResponse(status: .ok), []) }
-        let port = server.port
-        await server.shutdown()
-        return port
+        try await LoginBrowser.deliver(try await provider.authorize(url: url), mode: mode)
     }
 
     @Test("login in every response mode and with every client auth method, with --refresh and --json", arguments: [
@@ -114,7 +35,7 @@ import Transport
         let directory = try TemporaryDirectory()
         let clientKey = try SigningKey.generate(.ec(.p256), keyID: "client-key")
         let keyFile = try directory.write("client.jwk", clientKey.privateJWK.jsonText)
-        let redirectURI = "http://127.0.0.1:\(try await self.freePort())/callback"
+        let redirectURI = "http://127.0.0.1:\(try await LoginBrowser.freePort())/callback"
         let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: clientKey)
         defer { Task { await provider.shutdown() } }
         var arguments = [
@@ -149,7 +70,7 @@ import Transport
 
     @Test("a bad front channel exits 1 naming the check, and never reaches the token endpoint")
     func badCodeHash() async throws {
-        let redirectURI = "http://127.0.0.1:\(try await self.freePort())/callback"
+        let redirectURI = "http://127.0.0.1:\(try await LoginBrowser.freePort())/callback"
         let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: try SigningKey.generate(.ed25519))
         defer { Task { await provider.shutdown() } }
         await provider.setMisbehaviour(.init(wrongCodeHash: true, tokenEndpointServerError: true))
@@ -169,7 +90,7 @@ import Transport
         let usage = try await CommandRunner.run(["login", "--issuer", "http://op.example.com", "--client-id", "a", "--no-browser"])
         #expect(usage.exitCode == 2)
         #expect(usage.standardError.hasPrefix("error: issuer must be https"))
-        let dead = try await CommandRunner.run(["login", "--issuer", "http://127.0.0.1:\(try await self.freePort())", "--client-id", "a", "--no-browser", "--timeout", "10"])
+        let dead = try await CommandRunner.run(["login", "--issuer", "http://127.0.0.1:\(try await LoginBrowser.freePort())", "--client-id", "a", "--no-browser", "--timeout", "10"])
         #expect(dead.exitCode == 3, "\(dead.standardError)")
         #expect(dead.standardError.hasPrefix("error: "))
         let mode = try await CommandRunner.run(["login", "--issuer", "https://op.example.com", "--client-id", "a", "--response-mode", "query"])
@@ -191,7 +112,7 @@ import Transport
 extension LoginCommandTests {
     @Test("oidc refresh, userinfo and revoke over the tokens of a login")
     func tokenCommands() async throws {
-        let redirectURI = "http://127.0.0.1:\(try await self.freePort())/callback"
+        let redirectURI = "http://127.0.0.1:\(try await LoginBrowser.freePort())/callback"
         let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: try SigningKey.generate(.ed25519))
         defer { Task { await provider.shutdown() } }
         let command = try RunningCommand([
