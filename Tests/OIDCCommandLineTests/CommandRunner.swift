@@ -26,17 +26,11 @@ struct CommandRunner {
     /// Runs `oidc` with `arguments`; a run that outlives `timeout` seconds is killed (SIGKILL: the
     /// child inherits a blocked SIGTERM from the test runner's threads) and fails the test.
     ///
-    /// The blocking waits run on a Dispatch thread, never on Swift's cooperative pool: on 2 cores the
-    /// pool has 2 threads, and two tests blocked in `waitUntilExit` would starve every local server.
+    /// The blocking waits run on a thread of their own, never on Swift's cooperative pool (on Linux,
+    /// Dispatch's global queues share the pool's threads): on 2 cores two tests blocked in
+    /// `waitUntilExit` would starve every local server in the suite.
     static func run(_ arguments: [String], standardInput: String? = nil, timeout: Double = 60) async throws -> Result {
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, any Error>, Never>) in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Swift.Result {
-                    try Self.runBlocking(arguments, standardInput: standardInput, timeout: timeout)
-                })
-            }
-        }
-        return try outcome.get()
+        try await offPool { try Self.runBlocking(arguments, standardInput: standardInput, timeout: timeout) }
     }
 
     private static func runBlocking(_ arguments: [String], standardInput: String?, timeout: Double) throws -> Result {
@@ -82,5 +76,12 @@ final class TemporaryDirectory {
         let file = self.url.appendingPathComponent(name)
         try contents.write(to: file, atomically: true, encoding: .utf8)
         return file.path
+    }
+}
+
+/// Runs blocking work on a new thread (not Dispatch, not the cooperative pool) and awaits its result.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Swift.Result(catching: body)) }.start()
     }
 }

@@ -24,7 +24,7 @@ final class RunningCommand: @unchecked Sendable {  // the pipes are read from on
     /// Runs a blocking read on a Dispatch thread, never on the cooperative pool.
     private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
+            Thread { continuation.resume(returning: body()) }.start()
         }
     }
 
