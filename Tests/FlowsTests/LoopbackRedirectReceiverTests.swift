@@ -54,6 +54,22 @@ import Transport
         await receiver.shutdown()
     }
 
+    @Test("the outcome page escapes markup even where a grapheme cluster hides it (U+0600 + '<')")
+    func escapingIsPerScalar() async throws {
+        let receiver = try LoopbackRedirectReceiver.start()
+        let client = try SocketHTTPClient()
+        defer { client.shutdown() }
+        async let page = self.send(client, .post, receiver.redirectURI, body: "error=access_denied")
+        let callback = try await receiver.receive(timeout: .seconds(10))
+        // U+0600 is a Prepend character: "\u{600}<" is one Character, so a Character-wise escape misses the '<'.
+        callback.finish(success: false, message: "x\u{600}<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">")
+        // String.contains matches whole Characters, so look at the text without the Prepend character.
+        let html = String(try await page.1.unicodeScalars.filter { $0 != "\u{600}" })
+        #expect(!html.contains("<meta http-equiv"), "\(html)")
+        #expect(html.contains("&lt;meta http-equiv=&quot;refresh&quot;"))
+        await receiver.shutdown()
+    }
+
     @Test("receive times out, and non-loopback redirect URIs are refused")
     func timeoutAndValidation() async throws {
         let receiver = try LoopbackRedirectReceiver.start()

@@ -58,16 +58,18 @@ enum LoopbackPage {
         return (HTTPResponse(status: status, headerFields: fields), Array(html.utf8))
     }
 
+    /// Escapes per Unicode scalar: a `Character` loop would miss a `<` inside a grapheme cluster
+    /// (`"\u{600}<"` is one `Character`, and not equal to `"<"`).
     static func escape(_ text: String) -> String {
         var output = ""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "&": output += "&amp;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
-            default: output.append(character)
+            default: output.unicodeScalars.append(scalar)
             }
         }
         return output
