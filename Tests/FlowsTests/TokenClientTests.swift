@@ -110,6 +110,18 @@ import Transport
         #expect(throws: FlowsError.invalidResponse(reason: "")) { try TokenResponse(json: Array(body.utf8), receivedAt: 0) }
     }
 
+    @Test("a Date header with an absurd year is ignored, not a crash")
+    func absurdDateHeader() async throws {
+        #expect(ClockOffset.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(ClockOffset.parse("Sun, 06 Nov 9999999999999999 08:49:37 GMT") == nil)
+        let transport = RecordingTransport { _, _ in
+            RecordingTransport.json(Self.tokens, headers: [.date: "Sun, 06 Nov 9999999999999999 08:49:37 GMT"])
+        }
+        let exchange = try await self.client(.none(clientID: "a"), transport: transport).refresh("rt")
+        #expect(exchange.clockOffset == nil)
+        #expect(exchange.tokens.accessToken == "at-1")
+    }
+
     @Test("revocation posts the token with a hint")
     func revoke() async throws {
         let transport = RecordingTransport { _, _ in (HTTPResponse(status: .ok), []) }

@@ -13,7 +13,7 @@ public enum ClockOffset {
     public static func parse(_ text: String) -> Double? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), (1...31).contains(day),
-            let year = Int(parts[3]), year >= 1970
+            let year = Int(parts[3]), (1970...9999).contains(year)  // a four-digit year (RFC 9110 §5.6.7); no overflow
         else { return nil }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         guard let monthIndex = months.firstIndex(of: String(parts[2])) else { return nil }
