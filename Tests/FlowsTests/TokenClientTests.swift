@@ -110,6 +110,21 @@ import Transport
         #expect(throws: FlowsError.invalidResponse(reason: "")) { try TokenResponse(json: Array(body.utf8), receivedAt: 0) }
     }
 
+    @Test("a non-finite expires_in is refused", arguments: ["Infinity", "inf", "1e400", "nan", "-inf"])
+    func nonFiniteLifetime(_ text: String) {
+        let body = #"{"access_token":"a","token_type":"Bearer","expires_in":"\#(text)"}"#
+        #expect(throws: FlowsError.invalidResponse(reason: "")) { try TokenResponse(json: Array(body.utf8), receivedAt: 0) }
+    }
+
+    @Test("a huge expires_in is described, not a crash")
+    func hugeLifetime() throws {
+        let body = #"{"access_token":"a","token_type":"Bearer","expires_in":1e300,"refresh_token":"r"}"#
+        let response = try TokenResponse(json: Array(body.utf8), receivedAt: F.now)
+        #expect(String(describing: response).contains("expires_in"))
+        #expect(String(describing: TokenSet(response)).contains("expires_at"))
+        #expect(!String(describing: TokenSet(response)).contains("\"r\""))
+    }
+
     @Test("a Date header with an absurd year is ignored, not a crash")
     func absurdDateHeader() async throws {
         #expect(ClockOffset.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)

@@ -45,10 +45,12 @@ public struct TokenResponse: Sendable, CustomStringConvertible {
         self.tokenType = tokenType
         switch object["expires_in"] {
         case nil, .null?: self.expiresIn = nil
-        case .number(let seconds)? where seconds >= 0: self.expiresIn = seconds
-        // Some providers send a numeric string; accept it, refuse anything else.
-        case .string(let text)? where Double(text).map({ $0 >= 0 }) == true: self.expiresIn = Double(text)
-        default: throw FlowsError.invalidResponse(reason: "token response expires_in is not a non-negative number")
+        case .number(let seconds)? where seconds >= 0 && seconds.isFinite: self.expiresIn = seconds
+        // Some providers send a numeric string; accept it (finite only: Double("inf") parses), refuse anything else.
+        case .string(let text)? where Double(text).map({ $0 >= 0 && $0.isFinite }) == true:
+            self.expiresIn = Double(text)
+        default:
+            throw FlowsError.invalidResponse(reason: "token response expires_in is not a finite non-negative number")
         }
         self.refreshToken = try Self.optionalString(object, "refresh_token")
         self.idToken = try Self.optionalString(object, "id_token")
@@ -67,7 +69,7 @@ public struct TokenResponse: Sendable, CustomStringConvertible {
 
     /// Token type and lifetime only; tokens hidden.
     public var description: String {
-        "TokenResponse(token_type: \(self.tokenType), expires_in: \(self.expiresIn.map { String(Int($0)) } ?? "-"), "
+        "TokenResponse(token_type: \(self.tokenType), expires_in: \(self.expiresIn.map(Diagnostics.seconds) ?? "-"), "
             + "refresh_token: \(self.refreshToken == nil ? "no" : "yes"), id_token: \(self.idToken == nil ? "no" : "yes"))"
     }
 }

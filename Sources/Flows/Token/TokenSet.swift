@@ -38,7 +38,7 @@ public struct TokenSet: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Tokens hidden.
     public var description: String {
-        "TokenSet(token_type: \(self.tokenType), expires_at: \(self.expiresAt.map { String(Int($0)) } ?? "-"), "
+        "TokenSet(token_type: \(self.tokenType), expires_at: \(self.expiresAt.map(Diagnostics.seconds) ?? "-"), "
             + "refresh_token: \(self.refreshToken == nil ? "no" : "yes"))"
     }
 }
