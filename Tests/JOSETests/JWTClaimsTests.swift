@@ -106,6 +106,26 @@ import Testing
         }
     }
 
+    @Test(
+        "times far out of range are typed errors, not a crash",
+        arguments: [#"{"exp":-1e300}"#, #"{"nbf":1e300}"#, #"{"iat":1e300}"#, #"{"exp":-9.3e18}"#])
+    func extremeTimes(json: String) throws {
+        let claims = try Self.claims(json)
+        let error = #expect(throws: JOSEError.self) { try Self.validator().validate(claims) }
+        #expect(error?.code == .tokenExpired || error?.code == .tokenNotYetValid)
+    }
+
+    @Test("a NaN clock or leeway fails closed")
+    func notANumber() throws {
+        let expired = try Self.claims(#"{"exp":\#(Int(Self.now) - 3600)}"#)
+        #expect(throws: JOSEError.tokenExpired(reason: "")) { try Self.validator(now: .nan).validate(expired) }
+        #expect(throws: JOSEError.tokenExpired(reason: "")) { try Self.validator(leeway: .nan).validate(expired) }
+        let future = try Self.claims(#"{"nbf":\#(Int(Self.now) + 3600)}"#)
+        #expect(throws: JOSEError.tokenNotYetValid(reason: "")) { try Self.validator(leeway: .nan).validate(future) }
+        let issued = try Self.claims(#"{"iat":\#(Int(Self.now) + 3600)}"#)
+        #expect(throws: JOSEError.tokenNotYetValid(reason: "")) { try Self.validator(leeway: .nan).validate(issued) }
+    }
+
     // MARK: Issuer, audience, required claims
 
     @Test(

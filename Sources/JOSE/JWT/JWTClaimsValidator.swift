@@ -38,13 +38,14 @@ public struct JWTClaimsValidator: Sendable {
             throw JOSEError.invalidClaim(reason: "required claim \"\(name)\" is missing")
         }
         let now = self.now()
-        if let expiresAt = claims.expiresAt, now >= expiresAt + self.leeway {
+        // Written as "valid unless proven", so that a NaN clock or leeway fails closed.
+        if let expiresAt = claims.expiresAt, !(now < expiresAt + self.leeway) {
             throw JOSEError.tokenExpired(reason: "token expired \(Self.seconds(now - expiresAt)) ago")
         }
-        if let notBefore = claims.notBefore, now + self.leeway < notBefore {
+        if let notBefore = claims.notBefore, !(now + self.leeway >= notBefore) {
             throw JOSEError.tokenNotYetValid(reason: "token not valid for another \(Self.seconds(notBefore - now))")
         }
-        if let issuedAt = claims.issuedAt, now + self.leeway < issuedAt {
+        if let issuedAt = claims.issuedAt, !(now + self.leeway >= issuedAt) {
             throw JOSEError.tokenNotYetValid(reason: "token issued \(Self.seconds(issuedAt - now)) in the future")
         }
         if let issuer = self.issuer, !claims.claim("iss", equals: issuer) {
@@ -62,7 +63,10 @@ public struct JWTClaimsValidator: Sendable {
         }
     }
 
-    private static func seconds(_ value: Double) -> String { "\(Int(value.rounded(.down))) s" }
+    /// Whole seconds; a difference no `Int` holds (a NumericDate of 1e300, a NaN clock) is shown as is.
+    private static func seconds(_ value: Double) -> String {
+        "\(Int(exactly: value.rounded(.down)).map { String($0) } ?? "\(value)") s"
+    }
 
     static func short(_ text: String) -> String { text.count <= 128 ? text : String(text.prefix(128)) + "…" }
 }
