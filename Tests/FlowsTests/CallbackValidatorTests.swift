@@ -77,6 +77,16 @@ import Testing
         }
     }
 
+    @Test("a session with an absurd or NaN expiry is expired, not a crash")
+    func absurdSessionExpiry() async throws {
+        let response = try AuthorizationResponse(redirectURL: self.fragment(try self.goodParameters()), mode: .fragment)
+        for expiresAt in [-1e300, Double.nan] {
+            await #expect(throws: FlowsError.sessionExpired(reason: "")) {
+                try await self.validator().validate(response, session: try self.session(expiresAt: expiresAt))
+            }
+        }
+    }
+
     @Test("repeated parameters, bad escapes and oversize callbacks are malformed")
     func malformed() {
         #expect(throws: FlowsError.malformedCallback(reason: "")) {

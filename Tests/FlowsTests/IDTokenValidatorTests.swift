@@ -105,6 +105,12 @@ import Testing
         _ = try await self.validate(try F.idToken(["acr": "urn:mace:incommon:iap:silver"]), maxAge)
     }
 
+    @Test("an auth_time far in the past is a named failure, not a crash")
+    func ancientAuthTime() async throws {
+        let maxAge = IDTokenExpectations(nonce: "n-0S6_WzA2Mj", maxAge: 60)
+        await self.expectFailure(try F.idToken(["auth_time": .number(-1e300)]), maxAge, reason: "max_age is 60 s")
+    }
+
     @Test("the token endpoint's ID token must have the front channel's iss and sub")
     func sameSubject() async throws {
         let first = try await self.validate(try F.idToken())

@@ -52,8 +52,8 @@ public struct AuthorizationSession: Hashable, Sendable, Codable, CustomStringCon
         self.expiresAt = expiresAt
     }
 
-    /// Whether the session has expired at `now`.
-    public func isExpired(now: Double) -> Bool { now >= self.expiresAt }
+    /// Whether the session has expired at `now` (a NaN time counts as expired).
+    public func isExpired(now: Double) -> Bool { !(now < self.expiresAt) }
 
     /// Secrets hidden.
     public var description: String {

@@ -27,7 +27,8 @@ public struct CallbackValidator: Sendable {
     {
         let now = self.idTokens.now()
         guard !session.isExpired(now: now) else {
-            throw FlowsError.sessionExpired(reason: "authorization session expired \(Int(now - session.expiresAt)) s ago")
+            throw FlowsError.sessionExpired(
+                reason: "authorization session expired \(Diagnostics.seconds(now - session.expiresAt)) s ago")
         }
         if let error = response.error {
             // An error that carries a state must carry ours: a forged error is a CSRF probe.

@@ -108,7 +108,8 @@ public struct IDTokenValidator: Sendable {
             }
             let age = now - authTime
             guard age <= Double(maxAge) + self.leeway else {
-                throw FlowsError.idTokenInvalid(reason: "authentication is \(Int(age)) s old, max_age is \(maxAge) s")
+                throw FlowsError.idTokenInvalid(
+                    reason: "authentication is \(Diagnostics.seconds(age)) s old, max_age is \(maxAge) s")
             }
         }
         if let acrValues = expected.acrValues, !acrValues.isEmpty {
