@@ -87,6 +87,31 @@ import Testing
         }
     }
 
+    @Test("text from the callback reaches the error reason without control characters and bounded in bytes")
+    func untrustedTextInReasons() async throws {
+        let escape = "\u{1B}]0;owned\u{07}\u{1B}[2J\r\n\u{202E}"
+        let huge = "e" + String(repeating: "\u{301}", count: 10_000)  // one Character of 20 001 bytes
+        let response = try AuthorizationResponse(parameters: [
+            (name: "error", value: "access_denied" + escape), (name: "error_description", value: escape + huge),
+        ])
+        let error = try await #require(throws: FlowsError.self) {
+            try await self.validator().validate(response, session: try self.session())
+        }
+        #expect(error.code == .authorizationFailed)
+        #expect(!error.reason.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{202E}" })
+        #expect(error.reason.utf8.count < 1_000, "\(error.reason.utf8.count) bytes")
+        #expect(error.oauthError?.unicodeScalars.contains { $0.properties.generalCategory == .control } == false)
+        let issuer = try AuthorizationResponse(parameters: [
+            (name: "code", value: "c"), (name: "state", value: "state-123"), (name: "iss", value: "https://evil" + escape + huge),
+        ])
+        let mismatch = try await #require(throws: FlowsError.self) {
+            try await self.validator().validate(issuer, session: try self.session(type: .code))
+        }
+        #expect(mismatch.code == .issuerParameterMismatch)
+        #expect(!mismatch.reason.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        #expect(mismatch.reason.utf8.count < 1_000, "\(mismatch.reason.utf8.count) bytes")
+    }
+
     @Test("repeated parameters, bad escapes and oversize callbacks are malformed")
     func malformed() {
         #expect(throws: FlowsError.malformedCallback(reason: "")) {

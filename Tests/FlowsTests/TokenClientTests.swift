@@ -137,6 +137,24 @@ import Transport
         #expect(exchange.tokens.accessToken == "at-1")
     }
 
+    @Test("an error response's text reaches the reason without control characters and bounded in bytes")
+    func untrustedErrorText() async throws {
+        let escape = "\u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m\n"
+        let huge = "e" + String(repeating: "\u{301}", count: 10_000)
+        let transport = RecordingTransport { _, _ in
+            RecordingTransport.json(
+                ["error": .string("invalid_request" + escape), "error_description": .string(escape + huge)],
+                status: .badRequest)
+        }
+        let error = try await #require(throws: FlowsError.self) {
+            try await self.client(.none(clientID: "a"), transport: transport).refresh("rt")
+        }
+        #expect(error.code == .tokenEndpointError)
+        #expect(!error.reason.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        #expect(error.reason.utf8.count < 1_000, "\(error.reason.utf8.count) bytes")
+        #expect(error.oauthError?.unicodeScalars.contains { $0.properties.generalCategory == .control } == false)
+    }
+
     @Test("revocation posts the token with a hint")
     func revoke() async throws {
         let transport = RecordingTransport { _, _ in (HTTPResponse(status: .ok), []) }

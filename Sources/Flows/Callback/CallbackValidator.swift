@@ -35,9 +35,13 @@ public struct CallbackValidator: Sendable {
             if let state = response.state, !ConstantTimeText.isEqual(state, session.state) {
                 throw FlowsError.stateMismatch(reason: "state mismatch in an error response")
             }
-            var reason = "authorization failed: \(error.prefix(64))"
-            if let description = response["error_description"] { reason += " (\(description.prefix(200)))" }
-            throw FlowsError.authorizationFailed(error: String(error.prefix(64)), reason: reason)
+            // Anyone who can reach the redirect URI can send these: shown bounded and without control characters.
+            let shown = Diagnostics.printable(error, limit: 64)
+            var reason = "authorization failed: \(shown)"
+            if let description = response["error_description"] {
+                reason += " (\(Diagnostics.printable(description, limit: 200)))"
+            }
+            throw FlowsError.authorizationFailed(error: shown, reason: reason)
         }
         guard let state = response.state else { throw FlowsError.stateMismatch(reason: "state missing") }
         guard ConstantTimeText.isEqual(state, session.state) else { throw FlowsError.stateMismatch(reason: "state mismatch") }
@@ -71,8 +75,9 @@ public struct CallbackValidator: Sendable {
             return
         }
         guard issuer == session.issuer else {
+            let shown = Diagnostics.printable(issuer, limit: 100)
             throw FlowsError.issuerParameterMismatch(
-                reason: "iss parameter \"\(issuer.prefix(100))\" is not \"\(session.issuer)\" (mix-up?)")
+                reason: "iss parameter \"\(shown)\" is not \"\(session.issuer)\" (mix-up?)")
         }
     }
 }

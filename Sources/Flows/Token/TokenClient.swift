@@ -97,9 +97,11 @@ public struct TokenClient: Sendable {
         guard let error = object?["error"]?.stringValue else {
             return FlowsError.invalidResponse(reason: "\(endpoint) endpoint answered HTTP \(response.status.code)")
         }
-        let safeError = String(error.prefix(64))
+        let safeError = Diagnostics.printable(error, limit: 64)
         var reason = "\(endpoint) endpoint error \(safeError) (HTTP \(response.status.code))"
-        if let description = object?["error_description"]?.stringValue { reason += ": \(description.prefix(200))" }
+        if let description = object?["error_description"]?.stringValue {
+            reason += ": \(Diagnostics.printable(description, limit: 200))"
+        }
         return FlowsError.tokenEndpointError(error: safeError, reason: reason)
     }
 }
