@@ -84,6 +84,79 @@ import Transport
         #expect(try await manager.accessToken() == "at-new")
     }
 
+    /// Holds a request (or a load) until the test lets it go.
+    final class Gate: Sendable {
+        private let stream: AsyncStream<Void>
+        private let continuation: AsyncStream<Void>.Continuation
+        let entered = Atomic<Int>(0)
+        init() { (self.stream, self.continuation) = AsyncStream<Void>.makeStream() }
+        func wait() async {
+            self.entered.add(1, ordering: .sequentiallyConsistent)
+            var iterator = self.stream.makeAsyncIterator()
+            _ = await iterator.next()
+        }
+        func open() { self.continuation.finish() }
+        func whenEntered() async throws {
+            while self.entered.load(ordering: .sequentiallyConsistent) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+
+    /// A store whose first load is slow and returns what was stored before the test began.
+    actor SlowStore: TokenStore {
+        let gate = Gate()
+        private var tokens: TokenSet?
+        private var stale: TokenSet?
+        init(_ tokens: TokenSet) { (self.tokens, self.stale) = (tokens, tokens) }
+        func load() async throws -> TokenSet? {
+            guard let stale = self.stale else { return self.tokens }
+            self.stale = nil
+            await self.gate.wait()
+            return stale
+        }
+        func save(_ tokens: TokenSet) async throws { self.tokens = tokens }
+    }
+
+    @Test("tokens installed while a refresh is in flight win over its result or its invalid_grant", arguments: [true, false])
+    func installDuringRefresh(refreshSucceeds: Bool) async throws {
+        let gate = Gate()
+        let transport = RecordingTransport { _, _ in
+            await gate.wait()
+            return refreshSucceeds
+                ? RecordingTransport.json([
+                    "access_token": "at-old-grant", "token_type": "Bearer", "expires_in": 300, "refresh_token": "rt-old-grant",
+                ])
+                : RecordingTransport.json(["error": "invalid_grant"], status: .badRequest)
+        }
+        let client = TokenClient(
+            issuer: F.issuer, tokenEndpoint: "https://op.example.com/token", authentication: .none(clientID: "app"),
+            transport: transport, now: { F.now })
+        let store = InMemoryTokenStore(TokenSet(accessToken: "at-0", expiresAt: F.now - 1, refreshToken: "rt-0"))
+        let manager = TokenManager(client: client, store: store, now: { F.now })
+        let waiting = Task { try await manager.accessToken() }
+        try await gate.whenEntered()
+        // The user signs in again while the old grant's refresh is still on the wire.
+        try await manager.install(TokenSet(accessToken: "at-new", expiresAt: F.now + 3600, refreshToken: "rt-new"))
+        gate.open()
+        #expect(try await waiting.value == "at-new")
+        #expect(try await manager.accessToken() == "at-new")
+        #expect(try await store.load()?.refreshToken == "rt-new")
+    }
+
+    @Test("a first load that finishes after an install does not bring back the stale tokens")
+    func installDuringFirstLoad() async throws {
+        let store = SlowStore(TokenSet(accessToken: "at-stale", expiresAt: F.now + 3600, refreshToken: "rt-stale"))
+        let client = TokenClient(
+            issuer: F.issuer, tokenEndpoint: "https://op.example.com/token", authentication: .none(clientID: "app"),
+            transport: RecordingTransport { _, _ in RecordingTransport.json([:], status: .badRequest) }, now: { F.now })
+        let manager = TokenManager(client: client, store: store, now: { F.now })
+        let loading = Task { try await manager.tokens() }
+        try await store.gate.whenEntered()
+        try await manager.install(TokenSet(accessToken: "at-new", expiresAt: F.now + 3600, refreshToken: "rt-new"))
+        store.gate.open()
+        _ = try await loading.value
+        #expect(try await manager.accessToken() == "at-new")
+    }
+
     @Test("a rotated refresh token is kept; a response without one keeps the old one")
     func rotation() async throws {
         let old = TokenSet(accessToken: "a", refreshToken: "rt-old", idToken: "i")

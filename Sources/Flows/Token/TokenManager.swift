@@ -16,6 +16,8 @@ public actor TokenManager {
     private var current: TokenSet?
     private var inFlight: Task<TokenSet, any Error>?
     private var reauthenticationReason: String?
+    /// Counts ``install(_:)``s: a refresh or load that began before an install must not undo it.
+    private var generation = 0
 
     /// How many refresh requests this manager has sent.
     public private(set) var refreshCount = 0
@@ -42,11 +44,15 @@ public actor TokenManager {
         try await self.store.save(tokens)
         self.current = tokens
         self.reauthenticationReason = nil
+        self.generation += 1
     }
 
     /// The current tokens, loading them from the store the first time.
     public func tokens() async throws -> TokenSet? {
-        if self.current == nil { self.current = try await self.store.load() }
+        guard self.current == nil else { return self.current }
+        let loaded = try await self.store.load()
+        // Tokens installed or refreshed while the store was read are newer than what it returned.
+        if self.current == nil { self.current = loaded }
         return self.current
     }
 
@@ -88,11 +94,17 @@ public actor TokenManager {
             throw FlowsError.reauthenticationRequired(reason: reason)
         }
         self.refreshCount += 1
+        // Actor reentrancy: install(_:) may run during any await below. Tokens it installed (a new
+        // authorization) supersede this refresh, its result and its failure alike.
+        let generation = self.generation
         let exchange: TokenExchange
         do {
             exchange = try await self.client.refresh(refreshToken)
-        } catch let error as FlowsError where error.code == .reauthenticationRequired {
-            self.reauthenticationReason = error.reason
+        } catch {
+            if let installed = self.installed(since: generation) { return installed }
+            if let error = error as? FlowsError, error.code == .reauthenticationRequired {
+                self.reauthenticationReason = error.reason
+            }
             throw error
         }
         let refreshedTokens = TokenSet(exchange.tokens, previous: tokens)
@@ -101,10 +113,20 @@ public actor TokenManager {
             expectations.previous = tokens.idToken.flatMap { try? IDToken(unverified: $0) }
             _ = try await validator.validate(idToken, expectations: expectations)
         }
+        if let installed = self.installed(since: generation) { return installed }
         // Saved before anyone sees it: a rotated refresh token must never be lost.
         try await self.store.save(refreshedTokens)
+        if let installed = self.installed(since: generation) {
+            try await self.store.save(installed)  // its save may have landed before this one
+            return installed
+        }
         self.current = refreshedTokens
         return refreshedTokens
+    }
+
+    /// The tokens installed after `generation` was read, if any were.
+    private func installed(since generation: Int) -> TokenSet? {
+        self.generation == generation ? nil : self.current
     }
 }
 
