@@ -131,7 +131,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MobilePayProfileTests",
-            dependencies: ["MobilePayProfile", "Flows", "JOSE", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: [
+                "MobilePayProfile", "Flows", "JOSE", "Transport", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

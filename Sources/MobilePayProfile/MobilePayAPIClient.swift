@@ -6,7 +6,7 @@ public import Transport
 /// Sends MobilePay API requests with a fresh `Authorization: Bearer` token from a ``TokenManager``,
 /// plus `x-ibm-client-id`/`x-ibm-client-secret` for the APIs that need them. After a 401 it refreshes
 /// once and retries; a second 401 means the merchant must authorize again.
-public struct MobilePayAPIClient: Sendable {
+public struct MobilePayAPIClient: Sendable, CustomStringConvertible {
     /// Fresh access tokens.
     public let tokens: TokenManager
     /// The HTTP client.
@@ -22,6 +22,12 @@ public struct MobilePayAPIClient: Sendable {
         self.transport = transport
         self.ibmClientID = ibmClientID
         self.ibmClientSecret = ibmClientSecret
+    }
+
+    /// The API client id, and whether a secret is set; never the secret.
+    public var description: String {
+        "MobilePayAPIClient(x-ibm-client-id: \(self.ibmClientID ?? "-"), "
+            + "x-ibm-client-secret: \(self.ibmClientSecret == nil ? "-" : "<redacted>"))"
     }
 
     /// The request with MobilePay's headers and `accessToken`.

@@ -4,6 +4,7 @@ import HTTPTypes
 import JOSE
 import MobilePayProfile
 import Testing
+import Transport
 
 @Suite struct MobilePayProfileTests {
     @Test("discovery hosts differ from the issuer per environment and country")
@@ -43,5 +44,30 @@ import Testing
         let configuration = MobilePay.configuration(clientID: "merchant-app", clientSecret: "s", redirectURI: "https://shop.example/cb")
         #expect(configuration.authentication.methodName == "client_secret_post")
         #expect(configuration.allowedAlgorithms == [.rs256])
+    }
+
+    /// A transport that is never called.
+    struct UnusedTransport: HTTPTransport {
+        func send(_ request: HTTPRequest, body: [UInt8]?, deadline: ContinuousClock.Instant) async throws
+            -> (HTTPResponse, [UInt8])
+        {
+            Issue.record("no request expected")
+            return (HTTPResponse(status: .internalServerError), [])
+        }
+    }
+
+    @Test("the API client's description never shows the x-ibm-client-secret")
+    func apiClientHidesSecret() {
+        let tokens = TokenManager(
+            client: TokenClient(
+                issuer: MobilePay.issuer, tokenEndpoint: MobilePay.tokenEndpoint(.sandbox),
+                authentication: .clientSecretPost(clientID: "merchant-app", secret: "client-secret-1"), transport: UnusedTransport()),
+            store: InMemoryTokenStore())
+        let client = MobilePayAPIClient(
+            tokens: tokens, transport: UnusedTransport(), ibmClientID: "ibm-id", ibmClientSecret: "ibm-secret-0S6_WzA2Mj")
+        for text in [String(describing: client), String(reflecting: client), "\(client)"] {
+            #expect(!text.contains("ibm-secret-0S6_WzA2Mj"), "\(text)")
+            #expect(!text.contains("client-secret-1"), "\(text)")
+        }
     }
 }
