@@ -100,6 +100,16 @@ import Transport
         #expect(vat.standardError.contains("merchant_vat"))
     }
 
+    @Test("http issuers on hosts that only start like loopback are usage errors before any network call", arguments: [
+        "http://127.0.0.1@op.example.com", "http://127.op.example.com", "http://127.0.0.1.op.example.com/",
+        "http://localhost.op.example.com", "http://[::1]@op.example.com",
+    ])
+    func httpIssuerLookalikes(_ issuer: String) async throws {
+        let result = try await CommandRunner.run(["login", "--issuer", issuer, "--client-id", "a", "--no-browser", "--timeout", "5"])
+        #expect(result.exitCode == 2, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("error: issuer must be https"), "\(result.standardError)")
+    }
+
     @Test("oidc demo passes offline")
     func demo() async throws {
         let result = try await CommandRunner.run(["demo"], timeout: 60)

@@ -115,12 +115,21 @@ struct LoginSetup {
         }
     }
 
+    /// Whether the URL's host is `localhost`, `[::1]` or a dotted-quad in 127.0.0.0/8 (no user info:
+    /// `http://127.0.0.1@op.example.com` goes to op.example.com).
     static func isLoopback(_ url: String) -> Bool {
         let rest = url.dropFirst(url.hasPrefix("https://") ? 8 : 7)
         let authority = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        guard !authority.contains("@") else { return false }
         let host = authority.hasPrefix("[") ? String(authority.prefix(while: { $0 != "]" }) + "]") :
             String(authority.prefix(while: { $0 != ":" }))
-        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+        if host == "localhost" || host == "[::1]" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { octet in
+                (1...3).contains(octet.utf8.count) && octet.utf8.allSatisfy { (0x30...0x39).contains($0) }
+                    && UInt8(octet) != nil
+            }
     }
 
     /// A private JWK, a JWKS holding one signing key, or a PKCS#8/SEC1 PEM.
