@@ -110,6 +110,18 @@ import Transport
         #expect(result.standardError.hasPrefix("error: issuer must be https"), "\(result.standardError)")
     }
 
+    @Test("a --timeout that is not a positive number of seconds is a usage error, not a crash", arguments: [
+        "nan", "inf", "-1", "0", "1e300",
+    ])
+    func badTimeout(_ timeout: String) async throws {
+        for command in ["login", "refresh"] {
+            var arguments = [command, "--issuer", "https://op.example.com", "--client-id", "a", "--timeout", timeout]
+            if command == "refresh" { arguments += ["--refresh-token", "rt"] }
+            let result = try await CommandRunner.run(arguments)
+            #expect(result.exitCode == 2, "\(command) --timeout \(timeout): \(result.standardError)")
+        }
+    }
+
     @Test("oidc demo passes offline")
     func demo() async throws {
         let result = try await CommandRunner.run(["demo"], timeout: 60)

@@ -29,6 +29,11 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds allowed for the whole command.")
     var timeout: Double = 60
 
+    /// Refuses a `--timeout` that is NaN, infinite or out of range (it becomes an integer deadline).
+    func validate() throws {
+        guard self.timeout > 0, self.timeout <= 3600 else { throw ValidationError("--timeout must be in (0, 3600]") }
+    }
+
     /// Discovers the provider and returns a client configured with the resolved authentication.
     func makeClient(setup: LoginSetup, redirectURI: String, transport: any HTTPTransport) async throws -> OIDCClient {
         let provisional = OIDCClient.Configuration(
