@@ -12,7 +12,12 @@ extension CommandFailure {
         switch error {
         case let failure as CommandFailure: return failure
         case let error as FlowsError:
-            return error.code == .invalidRequest ? .usage(error.reason) : .invalid(error.reason)
+            switch error.code {
+            case .invalidRequest: return .usage(error.reason)
+            // A non-2xx answer without an OAuth error, or a malformed response: an HTTP failure.
+            case .invalidResponse: return .network(error.reason)
+            default: return .invalid(error.reason)
+            }
         case let error as JOSEError: return .invalid(error.reason)
         case let error as DiscoveryError:
             switch error.code {

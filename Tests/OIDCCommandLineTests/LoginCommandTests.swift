@@ -122,6 +122,20 @@ import Transport
         }
     }
 
+    @Test("a token endpoint that answers HTTP 500 without an OAuth error is a network failure: exit 3")
+    func serverErrorIsNetwork() async throws {
+        let redirectURI = "http://127.0.0.1:\(try await LoginBrowser.freePort())/callback"
+        let provider = try await self.startProvider(redirectURI: redirectURI, clientKey: try SigningKey.generate(.ed25519))
+        defer { Task { await provider.shutdown() } }
+        await provider.setMisbehaviour(.init(tokenEndpointServerError: true))
+        let result = try await CommandRunner.run([
+            "refresh", "--issuer", provider.issuer, "--client-id", "post-client", "--client-secret", "post-secret",
+            "--auth-method", "client_secret_post", "--refresh-token", "rt",
+        ])
+        #expect(result.exitCode == 3, "\(result.standardError)")
+        #expect(result.standardError.contains("HTTP 500"), "\(result.standardError)")
+    }
+
     @Test("oidc demo passes offline")
     func demo() async throws {
         let result = try await CommandRunner.run(["demo"], timeout: 60)
