@@ -48,11 +48,11 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// Gets, replaces, adds (at the end) or removes (with `nil`) the member named `key`.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in self.members where member.key.utf8.elementsEqual(key.utf8) { return member.value }
+            for member in self.members where ExactText.equal(member.key, key) { return member.value }
             return nil
         }
         set {
-            if let index = self.members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+            if let index = self.members.firstIndex(where: { ExactText.equal($0.key, key) }) {
                 if let newValue { self.members[index].value = newValue } else { self.members.remove(at: index) }
             } else if let newValue {
                 self.members.append(Member(key: key, value: newValue))

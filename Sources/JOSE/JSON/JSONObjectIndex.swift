@@ -94,7 +94,7 @@ struct JSONObjectIndex: Sendable {
         for other in slots {
             let same: Bool
             if keyEscaped || other.hasEscapes {
-                same = Self.key(other, in: bytes).utf8.elementsEqual(Self.key(slot, in: bytes).utf8)
+                same = ExactText.equal(Self.key(other, in: bytes), Self.key(slot, in: bytes))
             } else {
                 same = other.keyEnd - other.keyStart == length
                     && Self.equal(bytes, other.keyStart, bytes.span.extracting(slot.keyStart..<slot.keyEnd))
@@ -131,7 +131,7 @@ struct JSONObjectIndex: Sendable {
         let target = name.utf8
         for slot in self.slots {
             if slot.hasEscapes {
-                if Self.key(slot, in: bytes).utf8.elementsEqual(name.utf8) { return slot }
+                if ExactText.equal(Self.key(slot, in: bytes), name) { return slot }
             } else if slot.keyEnd - slot.keyStart == target.count, Self.equal(bytes, slot.keyStart, name.utf8.span) {
                 return slot
             }
@@ -156,7 +156,7 @@ struct JSONObjectIndex: Sendable {
         guard slot.first == UInt8(ascii: "\"") else { return false }
         if slot.hasEscapes {
             guard let value = Self.value(slot, in: bytes).stringValue else { return false }
-            return value.unicodeScalars.elementsEqual(text.unicodeScalars)
+            return ExactText.equal(value, text)
         }
         return slot.valueEnd - slot.valueStart - 2 == text.utf8.count
             && Self.equal(bytes, slot.valueStart + 1, text.utf8.span)

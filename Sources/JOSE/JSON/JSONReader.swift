@@ -76,7 +76,7 @@ struct Reader {
                 throw self.error("expected member name")
             }
             let key = try self.readString()
-            for member in members where member.key.utf8.elementsEqual(key.utf8) {
+            for member in members where ExactText.equal(member.key, key) {
                 throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(key))\"")
             }
             self.skipWhitespace()
@@ -310,7 +310,7 @@ struct Reader {
                     throw self.error("expected member name")
                 }
                 let name = try self.readString()
-                guard !names.contains(where: { $0.utf8.elementsEqual(name.utf8) }) else {
+                guard !names.contains(where: { ExactText.equal($0, name) }) else {
                     throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(name))\"")
                 }
                 names.append(name)

@@ -109,7 +109,7 @@ public struct JWTClaims: Hashable, Sendable {
         if slot.first == UInt8(ascii: "\"") { return JSONObjectIndex.stringValue(slot, in: self.payload, equals: audience) }
         // Code point for code point, as JSONObjectIndex.stringValue(_:in:equals:) compares (RFC 7519 §2).
         let values = JSONObjectIndex.value(slot, in: self.payload).arrayValue ?? []
-        return values.contains { $0.stringValue?.unicodeScalars.elementsEqual(audience.unicodeScalars) == true }
+        return values.contains { $0.stringValue.map { ExactText.equal($0, audience) } ?? false }
     }
 
     /// Equal when the claims are equal as JSON (member order and spacing aside from values' order).
