@@ -74,7 +74,7 @@ public struct CallbackValidator: Sendable {
             }
             return
         }
-        guard issuer == session.issuer else {
+        guard issuer.isIdentical(to: session.issuer) else {
             let shown = Diagnostics.printable(issuer, limit: 100)
             throw FlowsError.issuerParameterMismatch(
                 reason: "iss parameter \"\(shown)\" is not \"\(session.issuer)\" (mix-up?)")

@@ -77,11 +77,13 @@ public struct IDTokenValidator: Sendable {
         }
         guard subject.utf8.count <= 255 else { throw FlowsError.idTokenInvalid(reason: "sub longer than 255 bytes") }
         let audience = token.audience
-        for other in audience where other != self.clientID && !self.trustedAudiences.contains(other) {
+        for other in audience where !other.isIdentical(to: self.clientID)
+            && !self.trustedAudiences.contains(where: { $0.isIdentical(to: other) })
+        {
             throw FlowsError.idTokenInvalid(reason: "aud holds untrusted audience \"\(other.prefix(64))\"")
         }
         if let party = token.claims["azp"] {
-            guard party.stringValue == self.clientID else {
+            guard party.stringValue.isIdentical(to: self.clientID) else {
                 throw FlowsError.idTokenInvalid(reason: "azp \(party.jsonText.prefix(64)) is not \"\(self.clientID)\"")
             }
         } else if audience.count > 1 {
@@ -138,17 +140,18 @@ public struct IDTokenValidator: Sendable {
 
     /// OIDC Core §3.3.3.6 (token endpoint: same iss and sub) and §12.2 (refresh: also aud, azp, auth_time).
     private static func checkSameAuthentication(_ token: IDToken, _ previous: IDToken, refresh: Bool) throws {
-        guard token.issuer == previous.issuer else {
+        guard token.issuer.isIdentical(to: previous.issuer) else {
             throw FlowsError.idTokenInvalid(reason: "iss \"\(token.issuer)\" differs from the first ID token's")
         }
-        guard token.subject == previous.subject else {
+        guard token.subject.isIdentical(to: previous.subject) else {
             throw FlowsError.idTokenInvalid(reason: "sub \"\(token.subject.prefix(64))\" differs from the first ID token's \"\(previous.subject.prefix(64))\"")
         }
         guard refresh else { return }
-        guard Set(token.audience) == Set(previous.audience) else {
+        let audience = Set(token.audience.map { Array($0.unicodeScalars) })
+        guard audience == Set(previous.audience.map { Array($0.unicodeScalars) }) else {
             throw FlowsError.idTokenInvalid(reason: "aud of the refreshed ID token differs from the original")
         }
-        guard token.authorizedParty == previous.authorizedParty else {
+        guard token.authorizedParty.isIdentical(to: previous.authorizedParty) else {
             throw FlowsError.idTokenInvalid(reason: "azp of the refreshed ID token differs from the original")
         }
         if let authTime = token.authTime, authTime != previous.authTime {
