@@ -15,6 +15,7 @@ import Transport
 ///
 /// Started with stdin a pipe held open (closing it stops the provider; so does the death of this
 /// process), stdout a pipe for the one readiness line, and stderr a temporary file shown in failures.
+/// Launching and waiting run on a thread of their own, never on the cooperative pool.
 final class IdpyoidcProvider: Sendable {
     /// The issuer, e.g. `http://127.0.0.1:40185` (no trailing slash).
     let issuer: String
@@ -56,6 +57,13 @@ final class IdpyoidcProvider: Sendable {
         return text.isEmpty ? "(op.py wrote nothing to stderr)" : "op.py stderr:\n" + text.suffix(6000)
     }
 
+    /// How many `request`s (e.g. `POST /token`) the provider has answered; it logs them only when
+    /// started with `--log-level INFO`.
+    func requestCount(_ request: String) -> Int {
+        let text = (try? String(contentsOf: self.errorLogURL, encoding: .utf8)) ?? ""
+        return text.components(separatedBy: "\(request) HTTP/1.1").count - 1
+    }
+
     /// The package's root directory, found from this file's path (which may be the symlink).
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -88,6 +96,26 @@ final class IdpyoidcProvider: Sendable {
                 "idpyoidc's virtualenv is missing (\(python)): run `bash Tests/FlowsTests/Provider/setup_venv.sh`")
         }
         let script = Self.packageRoot.appendingPathComponent("Tests/FlowsTests/Provider/op.py").path
+        let registrations = clients.flatMap { ["--client", JSONValue.object($0).jsonText] }
+        let command = [script, "--port", "0"] + registrations + arguments
+        let launched = try await Self.onOwnThread {
+            try Self.launch(python: python, command: command, timeout: timeout)
+        }
+        return try IdpyoidcProvider(
+            readiness: launched.readiness, process: launched.process, input: launched.input, output: launched.output,
+            errorLogURL: launched.errorLogURL, browser: try SocketHTTPClient())
+    }
+
+    private struct Launched: Sendable {
+        let readiness: JSONObject
+        let process: Process
+        let input: Pipe
+        let output: Pipe
+        let errorLogURL: URL
+    }
+
+    /// Starts op.py and reads its readiness line; blocks, so it runs on a thread of its own.
+    private static func launch(python: String, command: [String], timeout: Duration) throws -> Launched {
         let errorLogURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("idpyoidc-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: errorLogURL.path, contents: nil),
@@ -97,8 +125,7 @@ final class IdpyoidcProvider: Sendable {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments =
-            [script, "--port", "0"] + clients.flatMap { ["--client", JSONValue.object($0).jsonText] } + arguments
+        process.arguments = command
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -106,8 +133,7 @@ final class IdpyoidcProvider: Sendable {
         process.standardError = errorLog
         try process.run()
 
-        // A blocking read on a Dispatch thread (never on the cooperative pool); a watchdog kills a
-        // provider that stays silent, which ends the read with end of file.
+        // A watchdog kills a provider that stays silent, which ends the read with end of file.
         let pid = process.processIdentifier
         let state = ReadinessState()
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
@@ -115,31 +141,31 @@ final class IdpyoidcProvider: Sendable {
             if state.value.compareExchange(expected: 0, desired: 2, ordering: .relaxed).exchanged { kill(pid, SIGKILL) }
         }
         let handle = output.fileHandleForReading
-        let line: [UInt8] = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var bytes: [UInt8] = []
-                while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first, byte != UInt8(ascii: "\n") {
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: bytes)
-            }
+        var line: [UInt8] = []
+        while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first, byte != UInt8(ascii: "\n") {
+            line.append(byte)
         }
         let timedOut = !state.value.compareExchange(expected: 0, desired: 1, ordering: .relaxed).exchanged
-        func failure(_ message: String) async -> ProviderFailure {
+        func failure(_ message: String) -> ProviderFailure {
             kill(pid, SIGKILL)
             process.waitUntilExit()
             let log = (try? String(contentsOf: errorLogURL, encoding: .utf8)) ?? ""
             try? FileManager.default.removeItem(at: errorLogURL)
             return ProviderFailure("\(message)\nop.py stderr:\n\(log.suffix(6000))")
         }
-        if timedOut { throw await failure("idpyoidc printed no readiness line within \(timeout)") }
+        if timedOut { throw failure("idpyoidc printed no readiness line within \(timeout)") }
         guard let readiness = try? JSONParser().parseObject(line, what: "readiness line") else {
-            let text = String(decoding: line, as: UTF8.self)
-            throw await failure("idpyoidc exited or printed no readiness JSON: \"\(text)\"")
+            throw failure("idpyoidc exited or printed no readiness JSON: \"\(String(decoding: line, as: UTF8.self))\"")
         }
-        return try IdpyoidcProvider(
-            readiness: readiness, process: process, input: input, output: output, errorLogURL: errorLogURL,
-            browser: try SocketHTTPClient())
+        return Launched(readiness: readiness, process: process, input: input, output: output, errorLogURL: errorLogURL)
+    }
+
+    /// Runs blocking work on a new thread: never on Swift's cooperative pool, nor on Dispatch's global
+    /// queues, which on Linux share that pool's threads (blocking them starves in-process servers).
+    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result(catching: body)) }.start()
+        }
     }
 
     /// Stops the provider: closes its stdin (it exits at once), then SIGKILL after 3 s. Idempotent.
@@ -151,7 +177,8 @@ final class IdpyoidcProvider: Sendable {
         }
         if self.process.isRunning {
             kill(self.process.processIdentifier, SIGKILL)
-            self.process.waitUntilExit()
+            let process = self.process
+            _ = try? await Self.onOwnThread { process.waitUntilExit() }
         }
         self.browser.shutdown()
         try? self.output.fileHandleForReading.close()

@@ -33,7 +33,8 @@ enum LoginBrowser {
             request.headerFields[.contentType] = "application/x-www-form-urlencoded"
             return try await client.send(request, body: Array(parts[1].utf8), deadline: .now + .seconds(20))
         case .redirect(let target):
-            return try await client.send(try HTTPRequest(method: .get, url: target), body: nil, deadline: .now + .seconds(20))
+            let request = try HTTPRequest(method: .get, url: target)
+            return try await client.send(request, body: nil, deadline: .now + .seconds(20))
         }
     }
 
