@@ -164,10 +164,10 @@ extension LoginCommandTests {
         let accessToken = try #require(login["access_token"]?.stringValue)
         let client = ["--issuer", provider.issuer, "--client-id", "post-client", "--client-secret", "post-secret", "--auth-method", "client_secret_post"]
 
-        let userinfo = try await CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "test-user-1", "--json"])
+        let userinfo = try await CommandRunner.run(["userinfo"] + client + ["--access-token=\(accessToken)", "--subject", "test-user-1", "--json"])
         #expect(userinfo.exitCode == 0, "\(userinfo.standardError)")
         #expect(try JSONParser().parseObject(Array(userinfo.standardOutput.utf8))["sub"] == "test-user-1")
-        let wrongSubject = try await CommandRunner.run(["userinfo"] + client + ["--access-token", accessToken, "--subject", "someone-else"])
+        let wrongSubject = try await CommandRunner.run(["userinfo"] + client + ["--access-token=\(accessToken)", "--subject", "someone-else"])
         #expect(wrongSubject.exitCode == 1)
         #expect(wrongSubject.standardError.hasPrefix("error: userinfo sub"))
 
@@ -176,12 +176,12 @@ extension LoginCommandTests {
         let newRefreshToken = try #require(try JSONParser().parseObject(Array(refreshed.standardOutput.utf8))["refresh_token"]?.stringValue)
         #expect(newRefreshToken != refreshToken)
         // The rotated-away token is dead: re-authentication, exit 1.
-        let reused = try await CommandRunner.run(["refresh"] + client + ["--refresh-token", refreshToken])
+        let reused = try await CommandRunner.run(["refresh"] + client + ["--refresh-token=\(refreshToken)"])
         #expect(reused.exitCode == 1)
         #expect(reused.standardError.contains("authorize again"))
 
-        let revoked = try await CommandRunner.run(["revoke"] + client + ["--token", newRefreshToken, "--hint", "refresh_token"])
+        let revoked = try await CommandRunner.run(["revoke"] + client + ["--token=\(newRefreshToken)", "--hint", "refresh_token"])
         #expect(revoked.exitCode == 0, "\(revoked.standardError)")
-        #expect(try await CommandRunner.run(["refresh"] + client + ["--refresh-token", newRefreshToken]).exitCode == 1)
+        #expect(try await CommandRunner.run(["refresh"] + client + ["--refresh-token=\(newRefreshToken)"]).exitCode == 1)
     }
 }

@@ -10,7 +10,7 @@ struct RefreshCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(name: .customLong("refresh-token"), help: "The refresh token (or - to read it from standard input).")
+    @Option(name: .customLong("refresh-token"), help: "The refresh token, as --refresh-token=VALUE (a token may start with -), or - to read it from standard input.")
     var refreshToken: String
 
     @Option(name: .customLong("id-token"), help: "The current ID token, to check a refreshed one against (same sub, aud, auth_time).")
@@ -41,7 +41,7 @@ struct RevokeCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(name: .long, help: "The token to revoke (or - to read it from standard input).")
+    @Option(name: .long, help: "The token to revoke, as --token=VALUE (a token may start with -), or - for standard input.")
     var token: String
 
     @Option(name: .long, help: "token_type_hint: refresh_token or access_token.")
@@ -65,7 +65,7 @@ struct UserInfoCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(name: .customLong("access-token"), help: "The access token (or - to read it from standard input).")
+    @Option(name: .customLong("access-token"), help: "The access token, as --access-token=VALUE (a token may start with -), or - for standard input.")
     var accessToken: String
 
     @Option(name: .long, help: "The ID token's sub; the response must be about this user.")
