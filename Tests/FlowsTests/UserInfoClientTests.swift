@@ -53,6 +53,36 @@ import Transport
         }
     }
 
+    @Test("sub, and a signed response's iss and aud, must match code point for code point (§5.3.4: exactly)")
+    func lookalikes() async throws {
+        // "\u{212A}" (Kelvin sign) == "K" for Swift's String ==, but it is another identifier.
+        let json = RecordingTransport { _, _ in RecordingTransport.json(["sub": "\u{212A}im"]) }
+        await #expect(throws: FlowsError.userInfoInvalid(reason: "")) {
+            try await self.client(json).fetch(accessToken: "a", subject: "Kim")
+        }
+        func signed(_ claims: JSONObject) -> RecordingTransport {
+            let token = try! JWSSigner(key: F.rsa).sign(claims: claims)
+            return RecordingTransport { _, _ in
+                (HTTPResponse(status: .ok, headerFields: [.contentType: "application/jwt"]), Array(token.utf8))
+            }
+        }
+        let client = UserInfoClient(
+            endpoint: "https://op.example.com/userinfo", transport: signed(["sub": "alice"]), keys: try F.keys(),
+            issuer: "https://op.example.com/K", clientID: "app-K")
+        let good: JSONObject = ["sub": "alice", "iss": "https://op.example.com/K", "aud": "app-K"]
+        var fetcher = client
+        fetcher.transport = signed(good)
+        #expect(try await fetcher.fetch(accessToken: "a", subject: "alice")["sub"] == "alice")
+        for (name, value) in [("iss", "https://op.example.com/\u{212A}"), ("aud", "app-\u{212A}")] {
+            var claims = good
+            claims[name] = .string(value)
+            fetcher.transport = signed(claims)
+            await #expect(throws: FlowsError.userInfoInvalid(reason: ""), "\(name)") {
+                try await fetcher.fetch(accessToken: "a", subject: "alice")
+            }
+        }
+    }
+
     @Test("an error answer is typed")
     func error() async throws {
         let transport = RecordingTransport { _, _ in RecordingTransport.json(["error": "invalid_token"], status: .unauthorized) }

@@ -48,10 +48,11 @@ public struct UserInfoClient: Sendable {
             let token = String(decoding: body, as: UTF8.self).trimmingWhitespace()
             let verified = try await self.keys.verify(try CompactJWS(token), algorithms: IDTokenValidator.defaultAlgorithms)
             let jwt = try JWTClaims(payload: verified.payload)
-            if let issuer = jwt.issuer, issuer != self.issuer {
+            // Code point for code point (RFC 7519 §2), never String ==, which applies canonical equivalence.
+            if let issuer = jwt.issuer, !jwt.claim("iss", equals: self.issuer) {
                 throw FlowsError.userInfoInvalid(reason: "signed userinfo iss \"\(issuer.prefix(100))\" is not \"\(self.issuer)\"")
             }
-            if let audience = jwt.audience, !audience.contains(self.clientID) {
+            if jwt.audience != nil, !jwt.audienceContains(self.clientID) {
                 throw FlowsError.userInfoInvalid(reason: "signed userinfo aud does not contain \"\(self.clientID)\"")
             }
             claims = jwt.all
@@ -63,7 +64,7 @@ public struct UserInfoClient: Sendable {
             }
         }
         guard let actual = claims["sub"]?.stringValue else { throw FlowsError.userInfoInvalid(reason: "userinfo has no sub") }
-        guard actual == subject else {
+        guard actual.isIdentical(to: subject) else {  // "exactly match" (OIDC Core §5.3.4)
             throw FlowsError.userInfoInvalid(reason: "userinfo sub \"\(actual.prefix(64))\" is not the ID token's \"\(subject.prefix(64))\"")
         }
         return claims
