@@ -177,6 +177,43 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(2))
     }
 
+    /// `{"n0":0,"n1":0,...}` with `count` distinct names, then `extra` members.
+    private static func object(_ count: Int, extra: [String] = []) -> [UInt8] {
+        Array(("{" + ((0..<count).map { #""n\#($0)":0"# } + extra).joined(separator: ",") + "}").utf8)
+    }
+
+    @Test("thousands of distinct names cost linear time in every object reader, not quadratic")
+    func manyNames() throws {
+        let token = Self.object(4_000)  // within .token limits: a JWS header (parsed before the signature check)
+        let document = Self.object(16_000)  // within .document limits: a token response, a JWKS
+        let nested = Array(#"{"x":"#.utf8) + token + Array("}".utf8)  // nested names: JSONObjectIndex's skipValue
+        let start = ContinuousClock.now
+        _ = try JSONParser(limits: .token).parseObject(token)
+        _ = try JSONParser(limits: .document).parseObject(document)
+        _ = try JWTClaims(payload: token)
+        _ = try JWTClaims(payload: nested)
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
+    @Test("a repeated name far into a large object is still found, byte for byte", arguments: [
+        (#""n50":1"#, true), (#""n\u0035\u0030":1"#, true), (#""\u212A":1,"K":1"#, false), (#""K":1,"\u212A":1"#, false),
+        (#""K":1,"\u004B":1"#, true),
+    ])
+    func repeatedNameInLargeObject(extra: String, isDuplicate: Bool) throws {
+        let object = Self.object(100, extra: [extra])
+        let nested = Array(#"{"x":"#.utf8) + object + Array("}".utf8)
+        for parse in [
+            { _ = try JSONParser(limits: .token).parseObject(object) }, { _ = try JWTClaims(payload: object) },
+            { _ = try JWTClaims(payload: nested) },
+        ] as [() throws -> Void] {
+            if isDuplicate {
+                #expect(throws: JOSEError.self, "\(extra)") { try parse() }
+            } else {
+                #expect(throws: Never.self, "\(extra)") { try parse() }
+            }
+        }
+    }
+
     @Test("nesting up to maxDepth is accepted and one more level is not")
     func depthBoundary() throws {
         func nested(_ depth: Int) -> String {

@@ -39,6 +39,7 @@ struct JSONObjectIndex: Sendable {
         reader.index += 1
         var slots: [Slot] = []
         slots.reserveCapacity(16)
+        var names = Set<[UInt8]>()  // filled once the slots outgrow the linear duplicate scan
         reader.skipWhitespace()
         if reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "}") {
             reader.index += 1
@@ -69,7 +70,15 @@ struct JSONObjectIndex: Sendable {
                     keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: reader.index,
                     hasEscapes: keyEscaped || valueEscaped)
                 slot.first = bytes[valueStart]
-                try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
+                if slots.count < Reader.linearNameLimit {
+                    try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
+                } else {
+                    if names.isEmpty { names = Set(slots.map { Self.keyBytes($0, in: bytes) }) }
+                    guard names.insert(Self.keyBytes(slot, in: bytes)).inserted else {
+                        throw JOSEError.malformedJSON(
+                            reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
+                    }
+                }
                 slots.append(slot)
                 reader.skipWhitespace()
                 guard reader.index < bytes.count else { throw reader.error("unterminated object") }
@@ -116,6 +125,11 @@ struct JSONObjectIndex: Sendable {
         guard slot.keyEnd - slot.keyStart == 3 else { return nil }
         let start = slot.keyStart
         return UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2])
+    }
+
+    /// The decoded name of a slot as UTF-8 (the raw bytes when it has no escapes).
+    private static func keyBytes(_ slot: Slot, in bytes: [UInt8]) -> [UInt8] {
+        slot.hasEscapes ? Array(Self.key(slot, in: bytes).utf8) : Array(bytes[slot.keyStart..<slot.keyEnd])
     }
 
     /// The decoded name of a slot.

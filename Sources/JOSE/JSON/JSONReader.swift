@@ -61,10 +61,15 @@ struct Reader {
         }
     }
 
+    /// How many names a linear duplicate scan covers; past it, a set of exact UTF-8 bytes takes over
+    /// (a scan alone is quadratic: 16 000 names under `.document` limits took half a minute).
+    static let linearNameLimit = 16
+
     mutating func readObject(depth: Int) throws -> JSONObject {
         try self.checkDepth(depth)
         self.index += 1  // {
         var members: [JSONObject.Member] = []
+        var names = Set<[UInt8]>()  // filled once members outgrow the linear scan
         self.skipWhitespace()
         if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "}") {
             self.index += 1
@@ -76,8 +81,15 @@ struct Reader {
                 throw self.error("expected member name")
             }
             let key = try self.readString()
-            for member in members where ExactText.equal(member.key, key) {
-                throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(key))\"")
+            if members.count < Self.linearNameLimit {
+                for member in members where ExactText.equal(member.key, key) {
+                    throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(key))\"")
+                }
+            } else {
+                if names.isEmpty { names = Set(members.map { Array($0.key.utf8) }) }
+                guard names.insert(Array(key.utf8)).inserted else {
+                    throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(key))\"")
+                }
             }
             self.skipWhitespace()
             guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else {
@@ -304,16 +316,24 @@ struct Reader {
             }
             // Nested objects are rare in claims: their names are built so duplicates are caught here too.
             var names: [String] = []
+            var nameSet = Set<[UInt8]>()  // filled once the names outgrow the linear scan
             while true {
                 self.skipWhitespace()
                 guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
                     throw self.error("expected member name")
                 }
                 let name = try self.readString()
-                guard !names.contains(where: { ExactText.equal($0, name) }) else {
-                    throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(name))\"")
+                if names.count < Self.linearNameLimit {
+                    guard !names.contains(where: { ExactText.equal($0, name) }) else {
+                        throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(name))\"")
+                    }
+                    names.append(name)
+                } else {
+                    if nameSet.isEmpty { nameSet = Set(names.map { Array($0.utf8) }) }
+                    guard nameSet.insert(Array(name.utf8)).inserted else {
+                        throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(name))\"")
+                    }
                 }
-                names.append(name)
                 self.skipWhitespace()
                 guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else {
                     throw self.error("expected ':'")
