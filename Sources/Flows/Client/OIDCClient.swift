@@ -125,10 +125,20 @@ public struct OIDCClient: Sendable {
     /// Steps 3-7: validates the whole front channel, then redeems the code and validates the token
     /// endpoint's ID token (nonce, `at_hash`, same `iss` and `sub` as the front-channel one).
     /// - Throws: ``FlowsError``, `JOSEError`, `TransportError`; a bad front channel never reaches the
-    ///   token endpoint.
+    ///   token endpoint. ``FlowsError/Code/invalidRequest`` for a session made by another client or at
+    ///   another issuer.
     public func completeAuthorization(_ response: AuthorizationResponse, session: AuthorizationSession) async throws
         -> AuthorizationResult
     {
+        // The iss parameter is checked against the session's issuer (RFC 9207 §2.4), and the code then goes
+        // to this client's token endpoint: a session from elsewhere would send it to the wrong provider.
+        guard session.issuer.isIdentical(to: self.metadata.issuer),
+            session.clientID.isIdentical(to: self.configuration.clientID)
+        else {
+            throw FlowsError.invalidRequest(
+                reason: "the session was made for \"\(session.clientID)\" at \(session.issuer), not for this client "
+                    + "\"\(self.configuration.clientID)\" at \(self.metadata.issuer)")
+        }
         let callback = try await self.callbackValidator().validate(response, session: session)
         guard let code = callback.code else {
             throw FlowsError.invalidRequest(reason: "response_type \(session.responseType) returns no code to redeem")
