@@ -15,7 +15,7 @@ final class HMACKey: @unchecked Sendable {  // the template is never mutated aft
         var digestName = Array((digest.size == 32 ? "SHA256" : digest.size == 48 ? "SHA384" : "SHA512").utf8CString)
         let status = unsafe digestName.withUnsafeMutableBufferPointer { name in
             var parameters = unsafe [
-                OSSL_PARAM_construct_utf8_string("digest", name.baseAddress, 0),
+                OSSL_PARAM_construct_utf8_string(Self.digestParameter, name.baseAddress, 0),
                 OSSL_PARAM_construct_end(),
             ]
             return unsafe secret.withUnsafeBufferPointer { key in
@@ -38,6 +38,13 @@ final class HMACKey: @unchecked Sendable {  // the template is never mutated aft
     }
 
     deinit { unsafe EVP_MAC_CTX_free(self.template) }
+
+    /// `"digest"` as a C string that lives for the whole process. An `OSSL_PARAM` keeps the pointer to its
+    /// name until `EVP_MAC_init` reads it, but a Swift string argument's C string dies when the call returns.
+    private static var digestParameter: UnsafePointer<CChar> {
+        let name: StaticString = "digest"
+        return unsafe UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
 
     /// Reusable contexts keyed like the template; `EVP_MAC_init` with a null key resets one for reuse.
     private let contexts = unsafe ContextPool(capacity: 16) { context, _ in unsafe EVP_MAC_CTX_free(context) }
