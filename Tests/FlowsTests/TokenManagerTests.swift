@@ -157,6 +157,30 @@ import Transport
         #expect(try await manager.accessToken() == "at-new")
     }
 
+    @Test("a rotated refresh token is kept even when the refreshed ID token fails validation")
+    func rotatedTokenSurvivesBadIDToken() async throws {
+        let endpoint = RotatingEndpoint()
+        let badIDToken = try F.idToken(["sub": "mallory"])  // §12.2: not the original sub
+        let transport = RecordingTransport { _, body in
+            let (response, json) = try endpoint.respond(body)
+            guard response.status == .ok else { return (response, json) }
+            var object = try JSONParser().parseObject(json)
+            object["id_token"] = .string(badIDToken)
+            return RecordingTransport.json(object)
+        }
+        let client = TokenClient(
+            issuer: F.issuer, tokenEndpoint: "https://op.example.com/token", authentication: .none(clientID: "app"),
+            transport: transport, now: { F.now })
+        let store = InMemoryTokenStore(
+            TokenSet(accessToken: "at-0", expiresAt: F.now - 1, refreshToken: "rt-0", idToken: try F.idToken()))
+        let manager = TokenManager(client: client, store: store, idTokens: try F.validator(), now: { F.now })
+        await #expect(throws: FlowsError.idTokenInvalid(reason: "")) { try await manager.accessToken() }
+        // The provider has retired rt-0: losing rt-1 would lock the user out for good.
+        #expect(try await store.load()?.refreshToken == "rt-1")
+        await #expect(throws: FlowsError.idTokenInvalid(reason: "")) { try await manager.accessToken() }
+        #expect(try await store.load()?.refreshToken == "rt-2", "the retry used rt-1, not the retired rt-0")
+    }
+
     @Test("a rotated refresh token is kept; a response without one keeps the old one")
     func rotation() async throws {
         let old = TokenSet(accessToken: "a", refreshToken: "rt-old", idToken: "i")

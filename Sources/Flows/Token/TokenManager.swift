@@ -111,7 +111,19 @@ public actor TokenManager {
         if let validator = self.idTokens, let idToken = exchange.tokens.idToken {
             var expectations = IDTokenExpectations(accessToken: exchange.tokens.accessToken, isRefresh: true)
             expectations.previous = tokens.idToken.flatMap { try? IDToken(unverified: $0) }
-            _ = try await validator.validate(idToken, expectations: expectations)
+            do {
+                _ = try await validator.validate(idToken, expectations: expectations)
+            } catch {
+                // The new tokens are refused, but the provider may have retired the old refresh token
+                // already (one-time rotation): keep the rotated one, or the user is locked out for good.
+                if let rotated = exchange.tokens.refreshToken, self.installed(since: generation) == nil {
+                    var kept = tokens
+                    kept.refreshToken = rotated
+                    try await self.store.save(kept)
+                    self.current = kept
+                }
+                throw error
+            }
         }
         if let installed = self.installed(since: generation) { return installed }
         // Saved before anyone sees it: a rotated refresh token must never be lost.
