@@ -73,6 +73,31 @@ import Testing
         }
     }
 
+    @Test("plain http redirect URIs only on loopback hosts (RFC 6749 §3.1.2.1, RFC 8252 §7.3)", arguments: [
+        ("http://127.0.0.1:8080/cb", true), ("http://localhost/cb", true), ("http://[::1]:53123/cb", true),
+        ("http://shop.example/cb", false), ("http://127.0.0.1@shop.example/cb", false), ("http://127.0.0.1.nip.io/cb", false),
+        ("https://shop.example/cb", true),
+    ])
+    func httpRedirect(_ redirectURI: String, _ accepted: Bool) {
+        let request = AuthorizationRequest(clientID: "app", redirectURI: redirectURI)
+        let prepare = { try request.prepare(authorizationEndpoint: "https://op.example/a", issuer: "https://op.example") }
+        if accepted {
+            #expect(throws: Never.self) { _ = try prepare() }
+        } else {
+            #expect(throws: FlowsError.invalidRequest(reason: "")) { _ = try prepare() }
+        }
+    }
+
+    @Test("request and request_uri cannot come in as extra parameters: they would replace state, nonce and PKCE",
+        arguments: ["request", "request_uri"])
+    func requestObjectExtras(_ name: String) {
+        var request = AuthorizationRequest(clientID: "app", redirectURI: "https://a.example/cb")
+        request.extraParameters = [(name, "eyJhbGciOiJub25lIn0.e30.")]
+        #expect(throws: FlowsError.invalidRequest(reason: "")) {
+            try request.prepare(authorizationEndpoint: "https://op.example/a", issuer: "https://op.example")
+        }
+    }
+
     @Test("each request gets fresh secrets; the session survives Codable and hides them")
     func session() throws {
         let request = AuthorizationRequest(clientID: "app", redirectURI: "https://a.example/cb")

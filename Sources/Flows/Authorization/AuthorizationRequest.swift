@@ -16,7 +16,7 @@ import PKCE
 public struct AuthorizationRequest: Sendable {
     /// `client_id`.
     public var clientID: String
-    /// `redirect_uri`: absolute, without a fragment.
+    /// `redirect_uri`: absolute, without a fragment; `http` only on a loopback host (RFC 8252 §7.3).
     public var redirectURI: String
     /// `response_type`; `code id_token` (hybrid) by default.
     public var responseType: ResponseType
@@ -36,7 +36,8 @@ public struct AuthorizationRequest: Sendable {
     public var acrValues: [String]
     /// `claims` (OIDC Core §5.5).
     public var claims: JSONObject?
-    /// Further parameters (e.g. MobilePay's `merchant_vat`); they cannot replace the ones above.
+    /// Further parameters (e.g. MobilePay's `merchant_vat`); they cannot replace the ones above, nor be
+    /// `request`/`request_uri`, whose request object would take precedence over them (OIDC Core §6.3.3).
     public var extraParameters: [(name: String, value: String)]
     /// How long the session stays valid, in seconds.
     public var sessionLifetime: Double
@@ -59,7 +60,8 @@ public struct AuthorizationRequest: Sendable {
     /// Parameters the toolkit sets itself; extra parameters may not override them.
     static let reservedParameters: Set<String> = [
         "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "code_challenge",
-        "code_challenge_method", "prompt", "max_age", "login_hint", "ui_locales", "acr_values", "claims",
+        "code_challenge_method", "prompt", "max_age", "login_hint", "ui_locales", "acr_values", "claims", "request",
+        "request_uri",
     ]
 
     /// Builds the authorization URL and the session to keep until the callback.
@@ -120,6 +122,8 @@ public struct AuthorizationRequest: Sendable {
         guard !self.redirectURI.contains("#") else {
             throw FlowsError.invalidRequest(reason: "redirect_uri must not contain a fragment (RFC 6749 §3.1.2)")
         }
+        // The code (and, in the hybrid flow, the ID token) must not cross the network in clear text.
+        if self.redirectURI.hasPrefix("http://") { _ = try LoopbackTarget(self.redirectURI) }
         if let maxAge = self.maxAge, maxAge < 0 { throw FlowsError.invalidRequest(reason: "max_age must be >= 0") }
         guard self.sessionLifetime > 0 else { throw FlowsError.invalidRequest(reason: "session lifetime must be > 0") }
         for parameter in self.extraParameters where Self.reservedParameters.contains(parameter.name) {
