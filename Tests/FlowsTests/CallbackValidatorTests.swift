@@ -128,6 +128,18 @@ import Testing
         }
     }
 
+    @Test("parameters split at the '&', '=', '?' and '#' bytes, as WHATWG decoding does, whatever follows them")
+    func byteLevelSplitting() throws {
+        // U+0301 is a combining mark: "&\u{301}" is one Character, and not equal to "&".
+        let pairs = try FormEncoding.decode("a=1&\u{301}b=2&c\u{301}=\u{301}3")
+        #expect(pairs.map { Array($0.0.unicodeScalars) } == [["a"], ["\u{301}", "b"], ["c", "\u{301}"]])
+        #expect(pairs.map { Array($0.1.unicodeScalars) } == [["1"], ["2"], ["\u{301}", "3"]])
+        let fragment = try AuthorizationResponse(redirectURL: "https://a.example/cb#\u{301}x=1&code=c", mode: .fragment)
+        #expect(fragment.code == "c")
+        let query = try AuthorizationResponse(redirectURL: "https://a.example/cb?\u{301}x=1&code=c", mode: .query)
+        #expect(query.code == "c")
+    }
+
     @Test("an error in the query of a fragment-mode callback is still reported")
     func errorInQuery() throws {
         let response = try AuthorizationResponse(redirectURL: "https://a.example/cb?error=invalid_request&state=s", mode: .fragment)

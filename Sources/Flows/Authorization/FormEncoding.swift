@@ -42,10 +42,11 @@ public enum FormEncoding {
             throw FlowsError.malformedCallback(reason: "parameters exceed \(self.maxBytes) bytes")
         }
         var result: [(String, String)] = []
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = try self.decodeComponent(parts[0])
-            let value = parts.count > 1 ? try self.decodeComponent(parts[1]) : ""
+        // Split on the bytes, not on Characters: "&\u{301}" is one Character, and not equal to "&".
+        for pair in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try self.decodeComponent(Substring(parts[0]))
+            let value = parts.count > 1 ? try self.decodeComponent(Substring(parts[1])) : ""
             guard !result.contains(where: { $0.0 == name }) else {
                 throw FlowsError.malformedCallback(reason: "parameter \"\(name.prefix(40))\" appears more than once")
             }

@@ -41,10 +41,13 @@ public struct AuthorizationResponse: Sendable {
         guard redirectURL.utf8.count <= FormEncoding.maxBytes else {
             throw FlowsError.malformedCallback(reason: "redirect URL exceeds \(FormEncoding.maxBytes) bytes")
         }
-        let hashSplit = redirectURL.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-        let fragment = hashSplit.count > 1 ? hashSplit[1] : ""
-        let querySplit = hashSplit[0].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let query = querySplit.count > 1 ? querySplit[1] : ""
+        // Split on the bytes, not on Characters: "#\u{301}" is one Character, and not equal to "#".
+        let hashSplit = redirectURL.utf8.split(
+            separator: UInt8(ascii: "#"), maxSplits: 1, omittingEmptySubsequences: false)
+        let fragment = hashSplit.count > 1 ? Substring(hashSplit[1]) : ""
+        let querySplit = hashSplit[0].split(
+            separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)
+        let query = querySplit.count > 1 ? Substring(querySplit[1]) : ""
         var text = mode == .fragment ? fragment : query
         if mode == .fragment && text.isEmpty && query.contains("error=") { text = query }
         try self.init(parameters: try FormEncoding.decode(text).map { (name: $0.0, value: $0.1) })

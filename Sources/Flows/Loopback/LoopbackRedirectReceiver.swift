@@ -75,13 +75,14 @@ public final class LoopbackRedirectReceiver: Sendable {
         _ request: HTTPRequest, _ body: [UInt8], path: String, mailbox: Mailbox
     ) async -> (HTTPResponse, [UInt8]) {
         let requestPath = request.path ?? "/"
-        let pathOnly = requestPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        guard pathOnly == path else { return LoopbackPage.notFound() }
+        let pathOnly = requestPath.utf8.split(
+            separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)[0]
+        guard pathOnly.elementsEqual(path.utf8) else { return LoopbackPage.notFound() }
         let parameters: AuthorizationResponse
         do {
             switch request.method {
             case .get:
-                guard requestPath.contains("?") else { return LoopbackPage.fragmentRelay() }
+                guard requestPath.utf8.contains(UInt8(ascii: "?")) else { return LoopbackPage.fragmentRelay() }
                 parameters = try AuthorizationResponse(redirectURL: requestPath, mode: .query)
             case .post:
                 parameters = try AuthorizationResponse(formBody: body)
