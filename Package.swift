@@ -142,6 +142,7 @@ let package = Package(
                 "JOSE", "OIDCCommandLine", "Transport", "OIDCTestProvider",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            exclude: ["Browser"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Creates, or reuses when it already holds the pinned packages, the virtualenv that runs op.py (idpyoidc behind
-# Flask) and rp_smoke.py, and prints the path of its python on stdout (the only thing printed there).
+# Flask), rp_smoke.py and the browser tests' Selenium (requirements-browser.txt), and prints the path of its
+# python on stdout (the only thing printed there).
 #
 #   PY="$(bash Tests/FlowsTests/Provider/setup_venv.sh)"
 #
@@ -11,6 +12,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 requirements="$here/requirements.txt"
+# Selenium for the headless-Chromium tests, installed into the same virtualenv.
+browser_requirements="$here/requirements-browser.txt"
 venv="${OIDC_TEST_VENV:-${HOME:-/root}/.cache/swift-oidc-test-venv}"
 python="${PYTHON:-python3}"
 
@@ -19,12 +22,13 @@ log() { echo "setup_venv.sh: $*" >&2; }
 # True when every pinned distribution is installed in the virtualenv at exactly its pinned version.
 complete() {
     [ -x "$venv/bin/python" ] || return 1
-    "$venv/bin/python" - "$requirements" <<'PY' >/dev/null 2>&1
+    "$venv/bin/python" - "$requirements" "$browser_requirements" <<'PY' >/dev/null 2>&1
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
 wrong = []
-for line in open(sys.argv[1], encoding="utf-8"):
+lines = [line for path in sys.argv[1:] for line in open(path, encoding="utf-8")]
+for line in lines:
     line = line.split("#", 1)[0].strip()
     if not line:
         continue
@@ -77,8 +81,9 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
 fi
 
-log "installing $requirements"
-"$venv/bin/python" -m pip install --disable-pip-version-check --no-input --quiet -r "$requirements" >&2
+log "installing $requirements and $browser_requirements"
+"$venv/bin/python" -m pip install --disable-pip-version-check --no-input --quiet -r "$requirements" \
+    -r "$browser_requirements" >&2
 
 if ! complete; then
     log "the virtualenv at $venv still lacks a pinned version after pip install"
