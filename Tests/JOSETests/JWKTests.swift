@@ -719,4 +719,21 @@ enum UnitFixtures {
             #expect(try JWSVerifier(keys: [original.verificationKey]).verify(token).payload == [42])
         }
     }
+
+    @Test("signing keys and private JWKs never show their private members when printed", arguments: [
+        SigningKey.GeneratedKind.hmac(bytes: 32), .ec(.p256), .ed25519,
+    ])
+    func privateMaterialIsRedacted(_ kind: SigningKey.GeneratedKind) throws {
+        let key = try SigningKey.generate(kind, keyID: "k1")
+        let jwk = key.privateJWK
+        let secrets = [jwk.d, jwk.k, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].compactMap { $0 }
+        #expect(!secrets.isEmpty)
+        let texts = [
+            String(describing: key), String(reflecting: key), "\(key)", String(describing: jwk), String(reflecting: jwk),
+        ]
+        for text in texts {
+            for secret in secrets { #expect(!text.contains(secret), "\(text)") }
+        }
+        #expect(String(describing: key).contains("k1"))
+    }
 }

@@ -4,7 +4,7 @@
 ///
 /// Turn it into a ``VerificationKey`` or ``SigningKey`` to use it. Members this type does not name
 /// are kept in ``otherMembers`` and written back unchanged.
-public struct JWK: Hashable, Sendable {
+public struct JWK: Hashable, Sendable, CustomStringConvertible {
     /// `kty`: `RSA`, `EC`, `OKP` or `oct` (others are kept but unusable).
     public var keyType: String
     /// `kid`.
@@ -50,6 +50,18 @@ public struct JWK: Hashable, Sendable {
 
     /// Whether the key holds private material (`d` or `k`).
     public var isPrivate: Bool { self.d != nil || self.k != nil }
+
+    /// Type, `kid`, `alg`, `crv` and `use`; never a private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`).
+    /// Use ``jsonText`` for the key itself.
+    public var description: String {
+        var parts = ["kty: \(self.keyType)"]
+        if let keyID = self.keyID { parts.append("kid: \(keyID)") }
+        if let algorithm = self.algorithm { parts.append("alg: \(algorithm)") }
+        if let curve = self.curve { parts.append("crv: \(curve)") }
+        if let use = self.use { parts.append("use: \(use)") }
+        if self.isPrivate { parts.append("private members: <redacted>") }
+        return "JWK(" + parts.joined(separator: ", ") + ")"
+    }
 
     /// Parses a JWK from JSON text.
     /// - Throws: ``JOSEError/Code/malformedJSON``, ``JOSEError/Code/invalidKey``.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// A private (or HMAC) key that signs JWS, for `private_key_jwt`, `client_secret_jwt` and tests.
-public struct SigningKey: Sendable {
+public struct SigningKey: Sendable, CustomStringConvertible {
     /// What to generate with ``generate(_:keyID:)``.
     public enum GeneratedKind: Hashable, Sendable {
         /// An RSA key of the given size (at least 2048).
@@ -106,6 +106,12 @@ public struct SigningKey: Sendable {
         case .symmetric: return self.algorithms.last!
         default: return self.algorithms[0]
         }
+    }
+
+    /// The key's `kid`, kind and algorithms; never key material.
+    public var description: String {
+        let algorithms = self.algorithms.map(\.rawValue).joined(separator: ", ")
+        return "SigningKey(kid: \(self.keyID ?? "-"), kind: \(self.kind), algorithms: [\(algorithms)])"
     }
 
     /// The private JWK (with `k` for HMAC keys). Handle as a secret.
