@@ -55,4 +55,23 @@ import Transport
         #expect(!"\(response)".contains("SECRET"))
         #expect(!"\(TokenSet(response))".contains("SECRET"))
     }
+
+    @Test("callback parameters and validated callbacks describe themselves without code or tokens")
+    func callbackRedaction() async throws {
+        let parameters: [(name: String, value: String)] = [
+            ("code", "CODE-SECRET"), ("state", "STATE-SECRET"), ("access_token", "AT-SECRET"), ("token_type", "Bearer"),
+            ("iss", TokenFactory.issuer),
+        ]
+        let response = try AuthorizationResponse(parameters: parameters)
+        let session = AuthorizationSession(
+            state: "STATE-SECRET", nonce: "n", codeVerifier: try .init(), redirectURI: "https://a.example/cb",
+            clientID: TokenFactory.clientID, issuer: TokenFactory.issuer, responseType: .codeToken, responseMode: .fragment,
+            maxAge: nil, acrValues: nil, createdAt: TokenFactory.now, expiresAt: TokenFactory.now + 600)
+        let validated = try await CallbackValidator(idTokens: try TokenFactory.validator(), requireIssuerParameter: true)
+            .validate(response, session: session)
+        for text in [String(describing: response), String(reflecting: response), "\(validated)", String(reflecting: validated)] {
+            #expect(!text.contains("SECRET"), "\(text)")
+        }
+        #expect("\(response)".contains("code") && "\(response)".contains("iss"))
+    }
 }

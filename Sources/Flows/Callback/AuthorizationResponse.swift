@@ -3,7 +3,7 @@
 /// The parameters of an authorization response (RFC 6749 §4.1.2, OIDC Core §3.3.2.5), parsed from a
 /// redirect URL (query or fragment) or a form_post body. Nothing here is validated yet: pass it to
 /// ``CallbackValidator``.
-public struct AuthorizationResponse: Sendable {
+public struct AuthorizationResponse: Sendable, CustomStringConvertible {
     /// Every parameter, in order; names are unique.
     public let parameters: [(name: String, value: String)]
 
@@ -22,6 +22,13 @@ public struct AuthorizationResponse: Sendable {
     public var accessToken: String? { self["access_token"] }
     /// `error`.
     public var error: String? { self["error"] }
+
+    /// The parameter names, and `error` when there is one; never a value that could be a code or token.
+    public var description: String {
+        let names = self.parameters.map { Diagnostics.printable($0.name, limit: 40) }.joined(separator: ", ")
+        let error = self.error.map { ", error: \(Diagnostics.printable($0, limit: 64))" } ?? ""
+        return "AuthorizationResponse(parameters: [\(names)]\(error))"
+    }
 
     /// Wraps already decoded parameters.
     /// - Throws: ``FlowsError/Code/malformedCallback`` when a name repeats.

@@ -83,7 +83,7 @@ public struct CallbackValidator: Sendable {
 }
 
 /// A front-channel response that passed every check.
-public struct ValidatedCallback: Sendable {
+public struct ValidatedCallback: Sendable, CustomStringConvertible {
     /// The authorization code to redeem.
     public let code: String?
     /// The validated front-channel ID token (hybrid flows).
@@ -92,4 +92,10 @@ public struct ValidatedCallback: Sendable {
     public let accessToken: String?
     /// The session it belongs to.
     public let session: AuthorizationSession
+
+    /// What arrived, without the code or the access token.
+    public var description: String {
+        "ValidatedCallback(code: \(self.code == nil ? "no" : "yes"), id_token: \(self.idToken.map { "\($0)" } ?? "no"), "
+            + "access_token: \(self.accessToken == nil ? "no" : "yes"), session: \(self.session))"
+    }
 }
