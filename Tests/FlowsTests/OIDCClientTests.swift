@@ -42,4 +42,33 @@ import Testing
         #expect(error.code == .invalidRequest, "\(error)")
         #expect(transport.requests.isEmpty, "the code went to \(F.issuer)'s token endpoint")
     }
+
+    @Test("a discovered client accepts only the ID token algorithms the provider advertises")
+    func advertisedAlgorithms() async throws {
+        let transport = RecordingTransport { request, _ in
+            switch request.path {
+            case "/.well-known/openid-configuration":
+                return RecordingTransport.json([
+                    "issuer": .string(F.issuer), "authorization_endpoint": .string(F.issuer + "/authorize"),
+                    "token_endpoint": .string(F.issuer + "/token"), "jwks_uri": .string(F.issuer + "/jwks"),
+                    "response_types_supported": ["code"], "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["PS256"],
+                ])
+            default:
+                return RecordingTransport.json(["keys": [.object(F.rsa.publicJWK.jsonObject)]])
+            }
+        }
+        let client = try await OIDCClient.discover(
+            issuer: F.issuer,
+            configuration: .init(clientID: F.clientID, authentication: .none(clientID: F.clientID), redirectURI: "https://a.example/cb"),
+            transport: transport)
+        var validator = client.idTokenValidator()
+        validator.now = { F.now }
+        // The RSA key signs RS256 as well as PS256, but the provider only ever uses PS256.
+        let rs256 = try F.idToken(algorithm: .rs256)
+        await #expect(throws: JOSEError.algorithmNotAllowed(reason: "")) {
+            try await validator.validate(rs256, expectations: IDTokenExpectations(nonce: "n-0S6_WzA2Mj"))
+        }
+        _ = try await validator.validate(try F.idToken(algorithm: .ps256), expectations: IDTokenExpectations(nonce: "n-0S6_WzA2Mj"))
+    }
 }

@@ -90,10 +90,11 @@ public struct OIDCClient: Sendable {
         let discovery = ProviderDiscovery(transport: transport)
         let metadata = try await discovery.metadata(
             issuer: issuer, discoveryURL: discoveryURL, deadline: .now + configuration.timeout)
-        guard let jwksURI = metadata.jwksURI else {
+        guard metadata.jwksURI != nil else {
             throw FlowsError.invalidResponse(reason: "provider metadata has no jwks_uri")
         }
-        let keys = JWKSource(jwksURI: jwksURI, transport: transport)
+        // From the metadata, so that ID token algorithms are narrowed to id_token_signing_alg_values_supported.
+        let keys = try JWKSource(metadata: metadata, transport: transport)
         return OIDCClient(metadata: metadata, keys: keys, transport: transport, configuration: configuration)
     }
 
