@@ -610,4 +610,19 @@ enum UnitTokens {
             }
         }
     }
+
+    @Test("an unverified header's kid and crit names reach the reason bounded in bytes and without control characters")
+    func untrustedHeaderTextInReasons() throws {
+        let key = try SigningKey.generate(.ec(.p256))
+        let escape = #"\u001b]0;owned\u0007\u001b[2J\u009b31m\u202e"#
+        let huge = "e" + String(repeating: "\u{301}", count: 5_000)  // one Character of 10 001 bytes
+        for header in [
+            #"{"alg":"ES256","kid":"\#(escape)\#(huge)"}"#, #"{"alg":"ES256","crit":["\#(escape)\#(huge)"]}"#,
+        ] {
+            let token = UnitTokens.compact(header: header, signature: Array(repeating: 1, count: 64))
+            let error = try #require(throws: JOSEError.self) { try JWSVerifier(keys: [key.verificationKey]).verify(token) }
+            #expect(!error.reason.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{202E}" })
+            #expect(error.reason.utf8.count < 1_000, "\(error.reason.utf8.count) bytes")
+        }
+    }
 }

@@ -404,6 +404,6 @@ struct Reader {
 
     /// A key safe to show in an error: at most 32 printable ASCII characters.
     static func printable(_ key: String) -> String {
-        String(key.unicodeScalars.prefix(32).map { $0.isASCII && $0.value >= 0x20 ? Character($0) : "?" })
+        String(key.unicodeScalars.prefix(32).map { (0x20..<0x7F).contains($0.value) ? Character($0) : "?" })
     }
 }

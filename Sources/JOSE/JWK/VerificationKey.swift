@@ -115,8 +115,17 @@ public struct VerificationKey: Sendable {
         return self.backing.isValidSignature(signature, for: message.span, algorithm: algorithm)
     }
 
+    /// A `kid` quoted for an error: often from a header not yet verified, so at most 64 Unicode scalars
+    /// (a Character can be any number of bytes), with control and bidi characters shown as `?`.
     static func name(_ keyID: String?) -> String {
         guard let keyID else { return "(no kid)" }
-        return "\"\(String(keyID.prefix(64)))\""
+        var shown = String.UnicodeScalarView()
+        for scalar in keyID.unicodeScalars.prefix(64) {
+            switch scalar.value {
+            case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: shown.append("?")
+            default: shown.append(scalar)
+            }
+        }
+        return "\"\(String(shown))\(keyID.unicodeScalars.count > 64 ? "…" : "")\""
     }
 }

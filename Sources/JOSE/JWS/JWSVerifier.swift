@@ -106,7 +106,7 @@ public struct JWSVerifier: Sendable {
             "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
         ]
         for name in critical {
-            let shown = String(name.prefix(32))
+            let shown = Reader.printable(name)  // unverified: 32 ASCII characters at most, controls as "?"
             if registered.contains(name) {
                 throw JOSEError.unsupportedCriticalHeader(reason: "crit lists registered header \"\(shown)\"")
             }
