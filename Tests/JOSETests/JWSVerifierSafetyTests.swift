@@ -618,6 +618,7 @@ enum UnitTokens {
         let huge = "e" + String(repeating: "\u{301}", count: 5_000)  // one Character of 10 001 bytes
         for header in [
             #"{"alg":"ES256","kid":"\#(escape)\#(huge)"}"#, #"{"alg":"ES256","crit":["\#(escape)\#(huge)"]}"#,
+            #"{"alg":"\#(escape)\#(huge)"}"#,
         ] {
             let token = UnitTokens.compact(header: header, signature: Array(repeating: 1, count: 64))
             let error = try #require(throws: JOSEError.self) { try JWSVerifier(keys: [key.verificationKey]).verify(token) }

@@ -92,7 +92,7 @@ public struct JWSVerifier: Sendable {
             throw JOSEError.algorithmNotAllowed(reason: "alg \"none\" is never accepted")
         }
         guard algorithm.isSupported else {
-            throw JOSEError.algorithmNotAllowed(reason: "unsupported alg \"\(String(algorithm.rawValue.prefix(32)))\"")
+            throw JOSEError.algorithmNotAllowed(reason: "unsupported alg \"\(Reader.printable(algorithm.rawValue))\"")
         }
         if let allowed = self.allowedAlgorithms, !allowed.contains(algorithm) {
             let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
