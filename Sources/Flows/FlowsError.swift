@@ -12,6 +12,10 @@ public struct FlowsError: Error, Hashable, Sendable, CustomStringConvertible {
     public let reason: String
     /// For provider error responses: the OAuth `error` value (e.g. `invalid_grant`).
     public let oauthError: String?
+    /// When a refresh succeeded at the token endpoint but what came back failed a check (the refreshed
+    /// ID token): the rotated tokens, which must still be stored, since the old refresh token may already
+    /// be dead. Never part of ``description``.
+    public var rotatedTokens: TokenSet?
 
     /// The reason alone, suitable for one `error:` line.
     public var description: String { self.reason }
@@ -20,6 +24,7 @@ public struct FlowsError: Error, Hashable, Sendable, CustomStringConvertible {
         self.code = code
         self.reason = reason
         self.oauthError = oauthError
+        self.rotatedTokens = nil
     }
 
     /// Compares codes only.

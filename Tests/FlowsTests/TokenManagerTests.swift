@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Discovery
 import Flows
 import HTTPTypes
 import JOSE
@@ -188,5 +189,38 @@ import Transport
         #expect(rotated.refreshToken == "rt-new" && rotated.idToken == "i")
         let kept = TokenSet(try TokenResponse(json: Array(#"{"access_token":"b","token_type":"Bearer"}"#.utf8), receivedAt: 0), previous: old)
         #expect(kept.refreshToken == "rt-old")
+    }
+}
+
+extension TokenManagerTests {
+    @Test("OIDCClient.refresh hands back rotated tokens when the refreshed ID token fails")
+    func rotatedTokensSurviveABadIDToken() async throws {
+        let badIDToken = try TokenFactory.idToken(["sub": "mallory"])
+        let transport = RecordingTransport { _, _ in
+            RecordingTransport.json([
+                "access_token": "at-2", "token_type": "Bearer", "refresh_token": "rt-2", "id_token": .string(badIDToken),
+            ])
+        }
+        let metadata = try ProviderMetadata(json: Array("""
+            {"issuer":"\(TokenFactory.issuer)","authorization_endpoint":"\(TokenFactory.issuer)/authorize",
+             "token_endpoint":"\(TokenFactory.issuer)/token","jwks_uri":"\(TokenFactory.issuer)/jwks",
+             "response_types_supported":["code id_token"],"subject_types_supported":["public"],
+             "id_token_signing_alg_values_supported":["RS256"]}
+            """.utf8))
+        let client = OIDCClient(
+            metadata: metadata, keys: try TokenFactory.keys(), transport: transport,
+            configuration: .init(clientID: TokenFactory.clientID, authentication: .none(clientID: TokenFactory.clientID),
+                                 redirectURI: "https://a.example/cb"),
+            now: { TokenFactory.now })
+        let original = TokenSet(accessToken: "at-1", refreshToken: "rt-1", idToken: try TokenFactory.idToken())
+        do {
+            _ = try await client.refresh(original)
+            Issue.record("a refreshed ID token for another subject was accepted")
+        } catch let error as FlowsError {
+            #expect(error.code == .idTokenInvalid)
+            #expect(error.rotatedTokens?.refreshToken == "rt-2")
+            #expect(error.rotatedTokens?.idToken == original.idToken)
+            #expect(!"\(error)".contains("rt-2"))
+        }
     }
 }

@@ -166,19 +166,35 @@ public struct OIDCClient: Sendable {
 
     /// Refreshes `tokens`, keeping the old refresh token when none is returned and validating a
     /// refreshed ID token per OIDC Core §12.2 (same iss, sub, aud, azp, auth_time; no other nonce).
-    /// - Throws: ``FlowsError/Code/reauthenticationRequired`` on `invalid_grant`.
+    /// - Throws: ``FlowsError/Code/reauthenticationRequired`` on `invalid_grant`. When the refreshed ID
+    ///   token fails a check, the error's ``FlowsError/rotatedTokens`` holds the new tokens: store them
+    ///   anyway, because with one-time rotation the old refresh token no longer works.
     public func refresh(_ tokens: TokenSet) async throws -> RefreshResult {
         guard let refreshToken = tokens.refreshToken else {
             throw FlowsError.reauthenticationRequired(reason: "no refresh token: authorize again")
         }
         let exchange = try await self.tokenClient().refresh(refreshToken)
         var idToken: IDToken? = nil
+        var rotated = TokenSet(exchange.tokens, previous: tokens)
         if let compact = exchange.tokens.idToken {
             var expectations = IDTokenExpectations(accessToken: exchange.tokens.accessToken, isRefresh: true)
             expectations.previous = tokens.idToken.flatMap { try? IDToken(unverified: $0) }
-            idToken = try await self.idTokenValidator().validate(compact, expectations: expectations)
+            do {
+                idToken = try await self.idTokenValidator().validate(compact, expectations: expectations)
+            } catch {
+                // The refresh token rotated even though the ID token is bad: hand the new one back.
+                rotated.idToken = tokens.idToken
+                var failure = (error as? FlowsError)
+                    ?? FlowsError.idTokenInvalid(reason: "refreshed ID token: \(Self.reason(of: error))")
+                failure.rotatedTokens = rotated
+                throw failure
+            }
         }
-        return RefreshResult(tokens: exchange.tokens, idToken: idToken, tokenSet: TokenSet(exchange.tokens, previous: tokens))
+        return RefreshResult(tokens: exchange.tokens, idToken: idToken, tokenSet: rotated)
+    }
+
+    private static func reason(of error: any Error) -> String {
+        (error as? JOSEError)?.reason ?? "\(error)"
     }
 
     /// Fetches UserInfo for `accessToken`; `sub` must be `subject`.
