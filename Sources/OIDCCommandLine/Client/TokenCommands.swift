@@ -6,7 +6,11 @@ import JOSE
 /// `oidc refresh`: exchanges a refresh token, validating a refreshed ID token (OIDC Core §12.2).
 struct RefreshCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "refresh", abstract: "Use a refresh token; prints the new tokens (keep the newest refresh token).")
+        commandName: "refresh", abstract: "Use a refresh token; prints the new tokens (keep the newest refresh token).",
+        discussion: """
+            When the provider rotated the refresh token but the refreshed ID token fails a check, the new tokens \
+            are still printed on stdout (the old refresh token may be dead) and the command exits 1.
+            """)
 
     @OptionGroup var client: ClientOptions
 
@@ -27,7 +31,16 @@ struct RefreshCommand: AsyncParsableCommand {
         let refreshToken = try InputReader.token(self.refreshToken)
         try await ClientOptions.withTransport { transport in
             let client = try await self.client.makeClient(setup: setup, redirectURI: "http://127.0.0.1/unused", transport: transport)
-            let result = try await client.refresh(TokenSet(accessToken: "", refreshToken: refreshToken, idToken: self.idToken))
+            let result: RefreshResult
+            do {
+                result = try await client.refresh(TokenSet(accessToken: "", refreshToken: refreshToken, idToken: self.idToken))
+            } catch let error as FlowsError where error.rotatedTokens != nil {
+                // The refresh token rotated although a check failed: print the new tokens, then fail.
+                let rotated = error.rotatedTokens!
+                LoginOutput(json: self.json, showSecrets: self.showSecrets).print(
+                    LoginOutput.tokenObject(claims: nil, tokens: rotated, expiresIn: nil))
+                throw error
+            }
             let object = LoginOutput.tokenObject(
                 claims: result.idToken?.claims.all, tokens: result.tokenSet, expiresIn: result.tokens.expiresIn)
             LoginOutput(json: self.json, showSecrets: self.showSecrets).print(object)
