@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -204,6 +205,22 @@ def handle_request(conn, connection_id, request):
     elif path == "/mid-body-close":
         conn.send(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + pattern(100))
         return False
+    elif path in ("/reset-head", "/reset-body"):
+        # A TCP reset (RST, not FIN) in the middle of the head or of the body.
+        partial = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nX-Half: "
+        if path == "/reset-body":
+            partial += b"done\r\n\r\n" + pattern(100)
+        conn.send(partial)
+        time.sleep(0.05)
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return False
+    elif path == "/short-length":
+        # Content-Length says 5; 100 ms later a whole second response follows on the kept-alive
+        # connection, as if to answer the client's next request.
+        conn.send(response(200, b"hello"))
+        time.sleep(0.1)
+        conn.send(response(200, b"smuggled"))
+        return True
     elif path == "/chunked-truncated":
         conn.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + pattern(10))
         return False
