@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Flows
+@testable import Flows
 import HTTPTypes
 import JOSE
 import PKCE
@@ -77,5 +77,16 @@ import Transport
         await receiver.shutdown()
         #expect(throws: FlowsError.invalidRequest(reason: "")) { try LoopbackRedirectReceiver.start(redirectURI: "http://example.com:8080/cb") }
         #expect(throws: FlowsError.invalidRequest(reason: "")) { try LoopbackRedirectReceiver.start(redirectURI: "https://127.0.0.1:8080/cb") }
+    }
+}
+
+extension LoopbackRedirectReceiverTests {
+    @Test("only loopback Host headers reach the callback (DNS rebinding)", arguments: [
+        ("127.0.0.1:8080", true), ("localhost:51234", true), ("LOCALHOST", true), ("[::1]:9", true),
+        ("attacker.example:8080", false), ("127.0.0.1.attacker.example", false), ("localhost.attacker.example:1", false),
+        ("[::2]:80", false), (nil, false),
+    ] as [(String?, Bool)])
+    func hostCheck(_ authority: String?, _ allowed: Bool) {
+        #expect(LoopbackRedirectReceiver.isLoopbackAuthority(authority) == allowed)
     }
 }

@@ -71,9 +71,27 @@ public final class LoopbackRedirectReceiver: Sendable {
         await self.server.shutdown()
     }
 
+    /// Whether a `Host` value names a loopback host (`127.0.0.1`, `localhost`, `[::1]`, any port).
+    static func isLoopbackAuthority(_ authority: String?) -> Bool {
+        guard let authority else { return false }
+        let host: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return false }
+            host = authority[...close]
+        } else {
+            host = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        }
+        return host == "127.0.0.1" || host.lowercased() == "localhost" || host == "[::1]"
+    }
+
     private static func handle(
         _ request: HTTPRequest, _ body: [UInt8], path: String, mailbox: Mailbox
     ) async -> (HTTPResponse, [UInt8]) {
+        // DNS rebinding defence: a page on attacker.example that rebinds its name to 127.0.0.1 sends
+        // `Host: attacker.example`; only loopback names reach the callback.
+        guard Self.isLoopbackAuthority(request.authority) else {
+            return LoopbackPage.outcome(success: false, message: "wrong Host", status: .forbidden)
+        }
         let requestPath = request.path ?? "/"
         let pathOnly = requestPath.utf8.split(
             separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)[0]
