@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPTypes
+import Transport
 
 /// An absolute `https` or `http` URL split into what an `HTTPRequest` needs, checked strictly.
 ///
@@ -85,32 +86,10 @@ struct EndpointURL: Hashable, Sendable, CustomStringConvertible {
             method: .get, scheme: self.scheme, authority: self.authority, path: self.pathAndQuery, headerFields: fields)
     }
 
-    /// The lowercased host of `authority`, or `nil` when it is empty or its port is invalid.
+    /// The lowercased host of `authority`, or `nil` when it is empty, holds user info or its port is
+    /// invalid: the same parser Transport uses to decide where to connect.
     private static func host(of authority: String) -> String? {
-        var host: Substring
-        var port: Substring? = nil
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let rest = authority[authority.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":") else { return nil }
-                port = rest.dropFirst()
-            }
-            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
-        } else if let colon = authority.firstIndex(of: ":") {
-            host = authority[..<colon]
-            port = authority[authority.index(after: colon)...]
-        } else {
-            host = Substring(authority)
-        }
-        guard !host.isEmpty, !host.contains("["), !host.contains("]") else { return nil }
-        if let port {
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0 >= "0" && $0 <= "9" }), let value = Int(port),
-                (1...65535).contains(value)
-            else { return nil }
-        }
-        return host.lowercased()
+        HostAndPort(authority: authority, defaultPort: 443)?.host
     }
 
     /// `text` quoted for an error message: at most 200 characters, control characters escaped.

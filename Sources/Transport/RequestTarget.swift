@@ -2,10 +2,11 @@
 import HTTPTypes
 
 /// A host and port parsed from an authority (`example.com:8443`, `[::1]:80`, `127.0.0.1`).
-struct HostAndPort: Hashable, Sendable, CustomStringConvertible {
+package struct HostAndPort: Hashable, Sendable, CustomStringConvertible {
     /// The host without brackets, lowercased when it is a name.
-    var host: String
-    var port: Int
+    package var host: String
+    /// The port (the scheme's default when the authority names none).
+    package var port: Int
 
     init(host: String, port: Int) {
         self.host = host
@@ -13,7 +14,7 @@ struct HostAndPort: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `authority`, rejecting user info, empty hosts and invalid ports.
-    init?(authority: String, defaultPort: Int) {
+    package init?(authority: String, defaultPort: Int) {
         guard !authority.isEmpty, !authority.contains("@"), HTTP1Message.isSafeFieldText(authority),
             !authority.contains(" "), !authority.contains("/")
         else { return nil }
@@ -48,7 +49,7 @@ struct HostAndPort: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `host:port`, with brackets around an IPv6 literal.
-    var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+    package var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
 }
 
 /// Where a request goes: validated once before any socket is opened.
