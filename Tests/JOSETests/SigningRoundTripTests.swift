@@ -157,7 +157,8 @@ import Testing
         let wide = [0x02, 0x21] + [UInt8](repeating: 0x7F, count: 33)
         let der = [0x30, UInt8(wide.count + 3)] + wide + [0x02, 0x01, 0x01]
         #expect(throws: JOSEError.signingFailed(reason: "")) { try ECDSASignature.raw(fromDER: der, componentSize: 32) }
-        #expect(ECDSASignature.der(fromRaw: [UInt8](repeating: 1, count: 63), componentSize: 32) == nil)
+        let short = [UInt8](repeating: 1, count: 63)
+        #expect(ECDSASignature.der(fromRaw: short.span, componentSize: 32) == nil)
     }
 
     // MARK: Token hashes

@@ -6,7 +6,8 @@
 #include <openssl/crypto.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <stdatomic.h>
@@ -17,9 +18,8 @@ struct baseline_verifier {
     int kind;
     EVP_PKEY *key;
     EVP_MD *digest;
-    EVP_MD_CTX *context;  // re-initialised per call
-    uint8_t *secret;
-    size_t secret_length;
+    EVP_MD_CTX *context;      // re-initialised per call
+    EVP_MAC_CTX *mac_context; // HS*: keyed once, re-initialised per call (EVP_MAC_init with a null key)
     size_t component_size;
 };
 
@@ -29,9 +29,17 @@ baseline_verifier *baseline_verifier_new(int kind, const char *digest, const uin
     verifier->kind = kind;
     if (kind != 3) verifier->digest = EVP_MD_fetch(NULL, digest, NULL);
     if (kind == 4) {
-        verifier->secret = malloc(key_length);
-        memcpy(verifier->secret, key, key_length);
-        verifier->secret_length = key_length;
+        EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+        verifier->mac_context = mac ? EVP_MAC_CTX_new(mac) : NULL;
+        EVP_MAC_free(mac);
+        OSSL_PARAM parameters[] = {
+            OSSL_PARAM_construct_utf8_string("digest", (char *)digest, 0),
+            OSSL_PARAM_construct_end(),
+        };
+        if (!verifier->mac_context || EVP_MAC_init(verifier->mac_context, key, key_length, parameters) != 1) {
+            baseline_verifier_free(verifier);
+            return NULL;
+        }
         return verifier;
     }
     const unsigned char *cursor = key;
@@ -50,16 +58,17 @@ void baseline_verifier_free(baseline_verifier *verifier) {
     EVP_PKEY_free(verifier->key);
     EVP_MD_free(verifier->digest);
     EVP_MD_CTX_free(verifier->context);
-    free(verifier->secret);
+    EVP_MAC_CTX_free(verifier->mac_context);
     free(verifier);
 }
 
 static int verify_hmac(baseline_verifier *verifier, const uint8_t *message, size_t message_length,
                        const uint8_t *signature, size_t signature_length) {
     unsigned char tag[EVP_MAX_MD_SIZE];
-    unsigned int tag_length = 0;
-    if (!HMAC(verifier->digest, verifier->secret, (int)verifier->secret_length, message, message_length, tag,
-              &tag_length))
+    size_t tag_length = 0;
+    if (EVP_MAC_init(verifier->mac_context, NULL, 0, NULL) != 1 ||
+        EVP_MAC_update(verifier->mac_context, message, message_length) != 1 ||
+        EVP_MAC_final(verifier->mac_context, tag, &tag_length, sizeof tag) != 1)
         return 0;
     return tag_length == signature_length && CRYPTO_memcmp(tag, signature, tag_length) == 0;
 }

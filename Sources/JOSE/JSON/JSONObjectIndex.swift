@@ -25,14 +25,21 @@ struct JSONObjectIndex: Sendable {
     /// Scans a document that must be a JSON object.
     /// - Throws: ``JOSEError/Code/malformedJSON`` or ``JOSEError/Code/limitExceeded``.
     init(_ bytes: [UInt8], limits: JSONParser.Limits, what: String) throws {
-        guard bytes.count <= limits.maxBytes else {
-            throw JOSEError.limitExceeded(reason: "JSON of \(bytes.count) bytes exceeds \(limits.maxBytes)")
+        try self.init(bytes, in: 0..<bytes.count, limits: limits, what: what)
+    }
+
+    /// Scans `bytes[range]`, which must be a JSON object; slots index into `bytes`.
+    /// - Throws: ``JOSEError/Code/malformedJSON`` or ``JOSEError/Code/limitExceeded``.
+    init(_ bytes: [UInt8], in range: Range<Int>, limits: JSONParser.Limits, what: String) throws {
+        guard range.count <= limits.maxBytes else {
+            throw JOSEError.limitExceeded(reason: "JSON of \(range.count) bytes exceeds \(limits.maxBytes)")
         }
-        var reader = Reader(bytes: bytes, limits: limits)
+        let end = range.upperBound
+        var reader = Reader(bytes: bytes, range: range, limits: limits)
         reader.skipWhitespace()
-        guard reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "{") else {
+        guard reader.index < end, bytes[reader.index] == UInt8(ascii: "{") else {
             // Let the full parser name the problem (or say it is not an object).
-            _ = try JSONParser(limits: limits).parse(bytes)
+            _ = try JSONParser(limits: limits).parse(Array(bytes[range]))
             throw JOSEError.malformedJSON(reason: "\(what) is not a JSON object")
         }
         reader.values = 1
@@ -41,26 +48,26 @@ struct JSONObjectIndex: Sendable {
         slots.reserveCapacity(16)
         var names = Set<[UInt8]>()  // filled once the slots outgrow the linear duplicate scan
         reader.skipWhitespace()
-        if reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "}") {
+        if reader.index < end, bytes[reader.index] == UInt8(ascii: "}") {
             reader.index += 1
         } else {
             while true {
                 reader.skipWhitespace()
-                guard reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "\"") else {
+                guard reader.index < end, bytes[reader.index] == UInt8(ascii: "\"") else {
                     throw reader.error("expected member name")
                 }
                 let keyStart = reader.index + 1
                 let keyEscaped = try reader.skipString()
                 let keyEnd = reader.index - 1
                 reader.skipWhitespace()
-                guard reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: ":") else {
+                guard reader.index < end, bytes[reader.index] == UInt8(ascii: ":") else {
                     throw reader.error("expected ':'")
                 }
                 reader.index += 1
                 reader.skipWhitespace()
                 let valueStart = reader.index
                 var valueEscaped = false
-                if valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: "\"") {
+                if valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") {
                     reader.values += 1
                     valueEscaped = try reader.skipString()
                 } else {
@@ -81,7 +88,7 @@ struct JSONObjectIndex: Sendable {
                 }
                 slots.append(slot)
                 reader.skipWhitespace()
-                guard reader.index < bytes.count else { throw reader.error("unterminated object") }
+                guard reader.index < end else { throw reader.error("unterminated object") }
                 if bytes[reader.index] == UInt8(ascii: ",") {
                     reader.index += 1
                 } else if bytes[reader.index] == UInt8(ascii: "}") {
@@ -93,7 +100,7 @@ struct JSONObjectIndex: Sendable {
             }
         }
         reader.skipWhitespace()
-        guard reader.index == bytes.count else { throw reader.error("trailing content") }
+        guard reader.index == end else { throw reader.error("trailing content") }
         self.slots = slots
     }
 
@@ -142,15 +149,23 @@ struct JSONObjectIndex: Sendable {
 
     /// The slot whose name is `name`.
     func slot(named name: String, in bytes: [UInt8]) -> Slot? {
-        let target = name.utf8
-        for slot in self.slots {
-            if slot.hasEscapes {
-                if ExactText.equal(Self.key(slot, in: bytes), name) { return slot }
-            } else if slot.keyEnd - slot.keyStart == target.count, Self.equal(bytes, slot.keyStart, name.utf8.span) {
-                return slot
-            }
-        }
+        for slot in self.slots where Self.hasName(slot, name, in: bytes) { return slot }
         return nil
+    }
+
+    /// Whether a slot's name is `name`, code point for code point.
+    static func hasName(_ slot: Slot, _ name: String, in bytes: [UInt8]) -> Bool {
+        if slot.hasEscapes { return ExactText.equal(Self.key(slot, in: bytes), name) }
+        let target = name.utf8.span
+        return slot.keyEnd - slot.keyStart == target.count && Self.equal(bytes, slot.keyStart, target)
+    }
+
+    /// The text of a string slot, or `nil` when the value is not a string.
+    static func string(_ slot: Slot, in bytes: [UInt8]) -> String? {
+        guard slot.first == UInt8(ascii: "\"") else { return nil }
+        // Validated UTF-8 without escapes: the bytes are the text.
+        guard slot.hasEscapes else { return String(decoding: bytes[(slot.valueStart + 1)..<(slot.valueEnd - 1)], as: UTF8.self) }
+        return Self.value(slot, in: bytes).stringValue
     }
 
     /// The value of a slot, built.

@@ -2,28 +2,47 @@
 
 /// The byte-level JSON reader behind ``JSONParser`` and ``JSONObjectIndex``: builds values, or only
 /// validates and skips them.
+///
+/// The document is `bytes[start..<end]` (a part of a larger buffer, such as a token's decoded
+/// header); positions are indices into `bytes`, and errors count from `start`.
 struct Reader {
     let bytes: [UInt8]
+    let start: Int
+    let end: Int
     let limits: JSONParser.Limits
-    var index = 0
+    var index: Int
     var values = 0
 
     init(bytes: [UInt8], limits: JSONParser.Limits) {
+        self.init(bytes: bytes, range: 0..<bytes.count, limits: limits)
+    }
+
+    init(bytes: [UInt8], range: Range<Int>, limits: JSONParser.Limits) {
+        precondition(range.upperBound <= bytes.count)
         self.bytes = bytes
+        self.start = range.lowerBound
+        self.end = range.upperBound
+        self.index = range.lowerBound
         self.limits = limits
     }
 
     func error(_ what: String) -> JOSEError {
-        JOSEError.malformedJSON(reason: "\(what) at byte \(self.index)")
+        JOSEError.malformedJSON(reason: "\(what) at byte \(self.index - self.start)")
     }
 
     mutating func skipWhitespace() {
-        while self.index < self.bytes.count {
-            switch self.bytes[self.index] {
-            case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
-            default: return
+        self.index = Self.endOfWhitespace(self.bytes.span, from: self.index, to: self.end)
+    }
+
+    private static func endOfWhitespace(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int {
+        var position = start
+        while position < end {
+            switch span[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return position
             }
         }
+        return position
     }
 
     mutating func readValue(depth: Int) throws -> JSONValue {
@@ -31,7 +50,7 @@ struct Reader {
         guard self.values <= self.limits.maxValues else {
             throw JOSEError.limitExceeded(reason: "JSON has more than \(self.limits.maxValues) values")
         }
-        guard self.index < self.bytes.count else { throw self.error("unexpected end") }
+        guard self.index < self.end else { throw self.error("unexpected end") }
         switch self.bytes[self.index] {
         case UInt8(ascii: "{"): return .object(try self.readObject(depth: depth + 1))
         case UInt8(ascii: "["): return .array(try self.readArray(depth: depth + 1))
@@ -46,7 +65,7 @@ struct Reader {
 
     mutating func expectLiteral(_ literal: StaticString) throws {
         let count = literal.utf8CodeUnitCount
-        guard self.index + count <= self.bytes.count else { throw self.error("invalid literal") }
+        guard self.index + count <= self.end else { throw self.error("invalid literal") }
         var offset = 0
         for byte in literal.description.utf8 {
             guard self.bytes[self.index + offset] == byte else { throw self.error("invalid literal") }
@@ -71,13 +90,13 @@ struct Reader {
         var members: [JSONObject.Member] = []
         var names = Set<[UInt8]>()  // filled once members outgrow the linear scan
         self.skipWhitespace()
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "}") {
+        if self.index < self.end, self.bytes[self.index] == UInt8(ascii: "}") {
             self.index += 1
             return JSONObject(uncheckedMembers: members)
         }
         while true {
             self.skipWhitespace()
-            guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
+            guard self.index < self.end, self.bytes[self.index] == UInt8(ascii: "\"") else {
                 throw self.error("expected member name")
             }
             let key = try self.readString()
@@ -92,7 +111,7 @@ struct Reader {
                 }
             }
             self.skipWhitespace()
-            guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else {
+            guard self.index < self.end, self.bytes[self.index] == UInt8(ascii: ":") else {
                 throw self.error("expected ':'")
             }
             self.index += 1
@@ -100,7 +119,7 @@ struct Reader {
             let value = try self.readValue(depth: depth)
             members.append(JSONObject.Member(key: key, value: value))
             self.skipWhitespace()
-            guard self.index < self.bytes.count else { throw self.error("unterminated object") }
+            guard self.index < self.end else { throw self.error("unterminated object") }
             switch self.bytes[self.index] {
             case UInt8(ascii: ","): self.index += 1
             case UInt8(ascii: "}"):
@@ -116,7 +135,7 @@ struct Reader {
         self.index += 1  // [
         var elements: [JSONValue] = []
         self.skipWhitespace()
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "]") {
+        if self.index < self.end, self.bytes[self.index] == UInt8(ascii: "]") {
             self.index += 1
             return elements
         }
@@ -124,7 +143,7 @@ struct Reader {
             self.skipWhitespace()
             elements.append(try self.readValue(depth: depth))
             self.skipWhitespace()
-            guard self.index < self.bytes.count else { throw self.error("unterminated array") }
+            guard self.index < self.end else { throw self.error("unterminated array") }
             switch self.bytes[self.index] {
             case UInt8(ascii: ","): self.index += 1
             case UInt8(ascii: "]"):
@@ -138,7 +157,7 @@ struct Reader {
     mutating func readNumber() throws -> Double {
         let start = self.index
         if self.bytes[self.index] == UInt8(ascii: "-") { self.index += 1 }
-        guard self.index < self.bytes.count else { throw self.error("invalid number") }
+        guard self.index < self.end else { throw self.error("invalid number") }
         if self.bytes[self.index] == UInt8(ascii: "0") {
             self.index += 1
         } else if self.isDigit() {
@@ -146,14 +165,14 @@ struct Reader {
         } else {
             throw self.error("invalid number")
         }
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ".") {
+        if self.index < self.end, self.bytes[self.index] == UInt8(ascii: ".") {
             self.index += 1
             guard self.isDigit() else { throw self.error("invalid number") }
             while self.isDigit() { self.index += 1 }
         }
-        if self.index < self.bytes.count, self.bytes[self.index] | 0x20 == UInt8(ascii: "e") {
+        if self.index < self.end, self.bytes[self.index] | 0x20 == UInt8(ascii: "e") {
             self.index += 1
-            if self.index < self.bytes.count,
+            if self.index < self.end,
                 self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-")
             {
                 self.index += 1
@@ -181,14 +200,14 @@ struct Reader {
     }
 
     func isDigit() -> Bool {
-        self.index < self.bytes.count && self.bytes[self.index] >= 0x30 && self.bytes[self.index] <= 0x39
+        self.index < self.end && self.bytes[self.index] >= 0x30 && self.bytes[self.index] <= 0x39
     }
 
     mutating func readString() throws -> String {
         self.index += 1  // opening quote
         let start = self.index
         // Fast path: no escapes, ASCII only.
-        while self.index < self.bytes.count {
+        while self.index < self.end {
             let byte = self.bytes[self.index]
             if byte == UInt8(ascii: "\"") {
                 let string = String(decoding: self.bytes[start..<self.index], as: UTF8.self)
@@ -201,7 +220,7 @@ struct Reader {
         var scalars = String.UnicodeScalarView()
         for position in start..<self.index { scalars.append(Unicode.Scalar(self.bytes[position])) }
         while true {
-            guard self.index < self.bytes.count else { throw self.error("unterminated string") }
+            guard self.index < self.end else { throw self.error("unterminated string") }
             let byte = self.bytes[self.index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -222,7 +241,7 @@ struct Reader {
     }
 
     mutating func readEscape() throws -> Unicode.Scalar {
-        guard self.index < self.bytes.count else { throw self.error("unterminated escape") }
+        guard self.index < self.end else { throw self.error("unterminated escape") }
         let byte = self.bytes[self.index]
         self.index += 1
         switch byte {
@@ -237,7 +256,7 @@ struct Reader {
         case UInt8(ascii: "u"):
             let high = try self.readHex4()
             if (0xD800...0xDBFF).contains(high) {
-                guard self.index + 1 < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\\"),
+                guard self.index + 1 < self.end, self.bytes[self.index] == UInt8(ascii: "\\"),
                     self.bytes[self.index + 1] == UInt8(ascii: "u")
                 else { throw self.error("lone surrogate") }
                 self.index += 2
@@ -255,7 +274,7 @@ struct Reader {
     }
 
     mutating func readHex4() throws -> UInt32 {
-        guard self.index + 4 <= self.bytes.count else { throw self.error("short \\u escape") }
+        guard self.index + 4 <= self.end else { throw self.error("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = self.bytes[self.index]
@@ -284,7 +303,7 @@ struct Reader {
         case 0xF0...0xF4: (length, value, lowest) = (4, UInt32(lead & 0x07), 0x10000)
         default: throw self.error("invalid UTF-8")
         }
-        guard self.index + length <= self.bytes.count else { throw self.error("truncated UTF-8") }
+        guard self.index + length <= self.end else { throw self.error("truncated UTF-8") }
         for offset in 1..<length {
             let byte = self.bytes[self.index + offset]
             guard byte & 0xC0 == 0x80 else { throw self.error("invalid UTF-8") }
@@ -304,13 +323,13 @@ struct Reader {
         guard self.values <= self.limits.maxValues else {
             throw JOSEError.limitExceeded(reason: "JSON has more than \(self.limits.maxValues) values")
         }
-        guard self.index < self.bytes.count else { throw self.error("unexpected end") }
+        guard self.index < self.end else { throw self.error("unexpected end") }
         switch self.bytes[self.index] {
         case UInt8(ascii: "{"):
             try self.checkDepth(depth + 1)
             self.index += 1
             self.skipWhitespace()
-            if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "}") {
+            if self.index < self.end, self.bytes[self.index] == UInt8(ascii: "}") {
                 self.index += 1
                 return
             }
@@ -319,7 +338,7 @@ struct Reader {
             var nameSet = Set<[UInt8]>()  // filled once the names outgrow the linear scan
             while true {
                 self.skipWhitespace()
-                guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
+                guard self.index < self.end, self.bytes[self.index] == UInt8(ascii: "\"") else {
                     throw self.error("expected member name")
                 }
                 let name = try self.readString()
@@ -335,14 +354,14 @@ struct Reader {
                     }
                 }
                 self.skipWhitespace()
-                guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else {
+                guard self.index < self.end, self.bytes[self.index] == UInt8(ascii: ":") else {
                     throw self.error("expected ':'")
                 }
                 self.index += 1
                 self.skipWhitespace()
                 try self.skipValue(depth: depth + 1)
                 self.skipWhitespace()
-                guard self.index < self.bytes.count else { throw self.error("unterminated object") }
+                guard self.index < self.end else { throw self.error("unterminated object") }
                 if self.bytes[self.index] == UInt8(ascii: ",") {
                     self.index += 1
                 } else if self.bytes[self.index] == UInt8(ascii: "}") {
@@ -356,7 +375,7 @@ struct Reader {
             try self.checkDepth(depth + 1)
             self.index += 1
             self.skipWhitespace()
-            if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "]") {
+            if self.index < self.end, self.bytes[self.index] == UInt8(ascii: "]") {
                 self.index += 1
                 return
             }
@@ -364,7 +383,7 @@ struct Reader {
                 self.skipWhitespace()
                 try self.skipValue(depth: depth + 1)
                 self.skipWhitespace()
-                guard self.index < self.bytes.count else { throw self.error("unterminated array") }
+                guard self.index < self.end else { throw self.error("unterminated array") }
                 if self.bytes[self.index] == UInt8(ascii: ",") {
                     self.index += 1
                 } else if self.bytes[self.index] == UInt8(ascii: "]") {
@@ -386,20 +405,28 @@ struct Reader {
     /// Validates a string and moves past it; returns whether it holds escapes. Plain ASCII strings,
     /// the common case, are checked without building anything.
     mutating func skipString() throws -> Bool {
-        let start = self.index
-        var position = self.index + 1
-        while position < self.bytes.count {
-            let byte = self.bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                self.index = position + 1
-                return false
-            }
-            if byte == UInt8(ascii: "\\") || byte >= 0x80 || byte < 0x20 { break }
-            position += 1
+        if let after = Self.endOfPlainString(self.bytes.span, from: self.index + 1, to: self.end) {
+            self.index = after
+            return false
         }
-        self.index = start
         _ = try self.readString()
         return true
+    }
+
+    /// The index after the closing quote of a string of printable ASCII without escapes that starts at
+    /// `start`, or `nil` when the string needs the full reader.
+    private static func endOfPlainString(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
+        var position = start
+        while position < end {
+            let byte = span[position]
+            // One test for the plain case: printable ASCII other than the quote and the backslash.
+            if byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                position += 1
+                continue
+            }
+            return byte == UInt8(ascii: "\"") ? position + 1 : nil
+        }
+        return nil
     }
 
     /// A key safe to show in an error: at most 32 printable ASCII characters.

@@ -39,7 +39,7 @@ public enum KeyKind: Hashable, Sendable, CustomStringConvertible {
 /// The parsed material behind a key: an OpenSSL key, or an HMAC secret keyed once per hash.
 enum KeyBacking: Sendable {
     case asymmetric(EVPKey)
-    case symmetric(secret: [UInt8], macs: [JWSAlgorithm: HMACKey])
+    case symmetric(secret: [UInt8], macs: [(algorithm: JWSAlgorithm, key: HMACKey)])
 
     var kind: KeyKind {
         switch self {
@@ -55,9 +55,8 @@ enum KeyBacking: Sendable {
 
     /// An HMAC backing keyed for every HS* algorithm the secret is long enough for.
     static func hmac(secret: [UInt8]) throws -> KeyBacking {
-        var macs: [JWSAlgorithm: HMACKey] = [:]
-        for algorithm in KeyKind.symmetric(bytes: secret.count).fittingAlgorithms {
-            macs[algorithm] = try HMACKey(secret: secret, digest: algorithm.tokenHashDigest!)
+        let macs = try KeyKind.symmetric(bytes: secret.count).fittingAlgorithms.map { algorithm in
+            (algorithm: algorithm, key: try HMACKey(secret: secret, digest: algorithm.tokenHashDigest!))
         }
         return .symmetric(secret: secret, macs: macs)
     }
@@ -79,15 +78,21 @@ enum KeyBacking: Sendable {
         }
     }
 
+    /// The HMAC key for an HS* algorithm (a linear scan of at most three).
+    private func mac(for algorithm: JWSAlgorithm) -> HMACKey? {
+        guard case .symmetric(_, let macs) = self else { return nil }
+        return macs.first(where: { $0.algorithm == algorithm })?.key
+    }
+
     /// Verifies with an algorithm the caller has already checked fits this key.
-    func isValidSignature(_ signature: [UInt8], for message: Span<UInt8>, algorithm: JWSAlgorithm) -> Bool {
+    func isValidSignature(_ signature: Span<UInt8>, for message: Span<UInt8>, algorithm: JWSAlgorithm) -> Bool {
         switch self {
         case .asymmetric(let key):
             let curve: ECCurve? = if case .ec(let curve) = key.family { curve } else { nil }
             guard let scheme = Self.scheme(for: algorithm, curve: curve) else { return false }
             return key.isValidSignature(signature, for: message, scheme: scheme)
-        case .symmetric(_, let macs):
-            guard let mac = macs[algorithm] else { return false }
+        case .symmetric:
+            guard let mac = self.mac(for: algorithm) else { return false }
             return mac.isValidAuthenticationCode(signature, for: message)
         }
     }
@@ -101,8 +106,8 @@ enum KeyBacking: Sendable {
                 throw JOSEError.algorithmNotAllowed(reason: "\(algorithm) does not fit a \(self.kind) key")
             }
             return try key.sign(message, scheme: scheme)
-        case .symmetric(_, let macs):
-            guard let tag = macs[algorithm]?.authenticationCode(for: message.span) else {
+        case .symmetric:
+            guard let tag = self.mac(for: algorithm)?.authenticationCode(for: message.span) else {
                 throw JOSEError.algorithmNotAllowed(reason: "\(algorithm) does not fit a \(self.kind) key")
             }
             return tag

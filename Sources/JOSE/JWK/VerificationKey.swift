@@ -112,7 +112,7 @@ public struct VerificationKey: Sendable {
     /// not fit this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
         guard self.fits(algorithm) else { return false }
-        return self.backing.isValidSignature(signature, for: message.span, algorithm: algorithm)
+        return self.backing.isValidSignature(signature.span, for: message.span, algorithm: algorithm)
     }
 
     /// A `kid` quoted for an error: often from a header not yet verified, so at most 64 Unicode scalars

@@ -9,13 +9,19 @@ public struct CompactJWS: Sendable {
     /// The decoded protected header.
     public let header: JWSHeader
     /// The decoded payload bytes.
-    public let payload: [UInt8]
+    public var payload: [UInt8] { Array(self.decoded[self.payloadRange]) }
     /// The decoded signature bytes.
-    public let signature: [UInt8]
+    public var signature: [UInt8] { Array(self.decoded[self.signatureRange]) }
     /// The token as given.
     public let compact: String
     /// The length of `BASE64URL(header) '.' BASE64URL(payload)` at the start of ``compact``.
     let signingInputLength: Int
+    /// The three parts decoded one after another into one buffer: header, payload, signature.
+    let decoded: [UInt8]
+    /// Where the payload sits in ``decoded``.
+    let payloadRange: Range<Int>
+    /// Where the signature sits in ``decoded``.
+    let signatureRange: Range<Int>
 
     /// The largest accepted token, in bytes.
     public static let maxLength = 64 * 1024
@@ -24,6 +30,8 @@ public struct CompactJWS: Sendable {
     public var signingInput: [UInt8] { Array(self.compact.utf8.prefix(self.signingInputLength)) }
 
     /// Parses a compact JWS.
+    ///
+    /// One pass over the token: each part is decoded up to the dot that ends it, into one buffer.
     /// - Throws: ``JOSEError/Code/malformedCompactSerialization``, ``JOSEError/Code/malformedBase64URL``,
     ///   ``JOSEError/Code/malformedJSON``, ``JOSEError/Code/malformedHeader``, ``JOSEError/Code/limitExceeded``.
     public init(_ compact: String) throws {
@@ -31,28 +39,29 @@ public struct CompactJWS: Sendable {
         guard bytes.count <= Self.maxLength else {
             throw JOSEError.limitExceeded(reason: "token of \(bytes.count) bytes exceeds \(Self.maxLength)")
         }
-        var first = -1
-        var second = -1
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
-            if first < 0 {
-                first = index
-            } else if second < 0 {
-                second = index
-            } else {
-                throw JOSEError.malformedCompactSerialization(reason: "more than three parts")
-            }
-        }
-        guard second >= 0 else {
+        // Each part of n characters decodes to at most n / 4 * 3 + 2 bytes.
+        var decoded = [UInt8](repeating: 0, count: bytes.count / 4 * 3 + 6)
+        var output = decoded.mutableSpan
+        let header = try Self.decodePart(bytes, from: 0, "header", into: &output, at: 0)
+        guard header.end < bytes.count else {
             throw JOSEError.malformedCompactSerialization(reason: "expected three dot-separated parts")
         }
-        guard first > 0 else { throw JOSEError.malformedCompactSerialization(reason: "empty header part") }
-        let headerBytes = try Self.decode(bytes.extracting(0..<first), part: "header")
-        let headerObject = try JSONParser(limits: .token).parseObject(headerBytes, what: "JWS header")
-        self.header = try JWSHeader(members: headerObject)
-        self.payload = try Self.decode(bytes.extracting((first + 1)..<second), part: "payload")
-        self.signature = try Self.decode(bytes.extracting((second + 1)..<bytes.count), part: "signature")
+        guard header.end > 0 else { throw JOSEError.malformedCompactSerialization(reason: "empty header part") }
+        let payload = try Self.decodePart(bytes, from: header.end + 1, "payload", into: &output, at: header.written)
+        guard payload.end < bytes.count else {
+            throw JOSEError.malformedCompactSerialization(reason: "expected three dot-separated parts")
+        }
+        let signature = try Self.decodePart(bytes, from: payload.end + 1, "signature", into: &output, at: payload.written)
+        guard signature.end == bytes.count else {
+            throw JOSEError.malformedCompactSerialization(reason: "more than three parts")
+        }
+        _ = consume output
+        self.header = try JWSHeader(json: decoded, in: 0..<header.written)
+        self.decoded = decoded
+        self.payloadRange = header.written..<payload.written
+        self.signatureRange = payload.written..<signature.written
         self.compact = compact
-        self.signingInputLength = second
+        self.signingInputLength = payload.end
     }
 
     /// Parses a compact JWS from its ASCII bytes.
@@ -66,11 +75,31 @@ public struct CompactJWS: Sendable {
         try self.init(String(decoding: bytes, as: UTF8.self))
     }
 
-    private static func decode(_ bytes: Span<UInt8>, part: String) throws -> [UInt8] {
+    /// Decodes the part that starts at `start` up to its dot (or the end of the token).
+    /// - Returns: the index of the dot (or the token's length) and the output count after the part.
+    private static func decodePart(
+        _ token: Span<UInt8>, from start: Int, _ part: String, into output: inout MutableSpan<UInt8>, at written: Int
+    ) throws -> (end: Int, written: Int) {
         do {
-            return try Base64URL.decode(bytes)
+            let run = try Base64URL.decodeRun(
+                token.extracting(start..<token.count), stoppingAt: UInt8(ascii: "."), into: &output, at: written)
+            return (start + run.end, run.written)
         } catch {
-            throw JOSEError.malformedBase64URL(reason: "\(part): \(error.reason)")
+            // The shape is named first: a JSON-serialized JWS is not "bad base64url" in its header.
+            throw Self.shapeError(token) ?? JOSEError.malformedBase64URL(reason: "\(part): \(error.reason)")
+        }
+    }
+
+    /// The error for a token that is not three dot-separated parts, or `nil` when it is.
+    private static func shapeError(_ token: Span<UInt8>) -> JOSEError? {
+        var dots = 0
+        for index in 0..<token.count where token[index] == UInt8(ascii: ".") { dots += 1 }
+        switch dots {
+        case 2: return nil
+        case 0 where token.count > 0 && token[0] == UInt8(ascii: "{"):
+            return JOSEError.malformedCompactSerialization(reason: "JWS JSON serialization; only the compact form is accepted")
+        case ..<2: return JOSEError.malformedCompactSerialization(reason: "expected three dot-separated parts")
+        default: return JOSEError.malformedCompactSerialization(reason: "more than three parts")
         }
     }
 }

@@ -4,9 +4,43 @@
 public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The wire name, e.g. `RS256`.
     public let rawValue: String
+    /// A small number for each algorithm this library implements (0 for any other name), so that
+    /// checks on the verification path compare integers, not strings.
+    let identifier: UInt8
 
     /// Wraps a wire name.
-    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+        self.identifier = Self.identifier(of: rawValue)
+    }
+
+    /// Equal when the wire names are equal, code unit for code unit.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.identifier == rhs.identifier && (lhs.identifier != 0 || lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8))
+    }
+
+    /// Hashes the wire name.
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.rawValue) }
+
+    /// The implemented algorithms' wire names, packed big-endian into an integer, in identifier order.
+    private static let packedNames: [UInt64] = [
+        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
+        "HS256", "HS384", "HS512",
+    ].map { Self.pack($0.utf8.span) ?? 0 }
+
+    private static func identifier(of name: String) -> UInt8 {
+        guard let packed = Self.pack(name.utf8.span), let index = Self.packedNames.firstIndex(of: packed) else { return 0 }
+        return UInt8(index + 1)
+    }
+
+    /// Up to seven bytes and their count as one integer (`"\0RS256"` and `"RS256"` differ); `nil` for
+    /// longer names (no implemented one is).
+    private static func pack(_ bytes: Span<UInt8>) -> UInt64? {
+        guard bytes.count <= 7 else { return nil }
+        var packed = UInt64(bytes.count)
+        for index in 0..<bytes.count { packed = packed << 8 | UInt64(bytes[index]) }
+        return packed
+    }
 
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     public static let rs256 = Self(rawValue: "RS256")
@@ -49,10 +83,13 @@ public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
     public var description: String { self.rawValue }
 
     /// Whether this library implements the algorithm (`none` is not implemented).
-    public var isSupported: Bool { Self.supported.contains(self) }
+    public var isSupported: Bool { self.identifier != 0 }
 
     /// Whether the algorithm is an HMAC (symmetric) one.
-    public var isSymmetric: Bool { self == .hs256 || self == .hs384 || self == .hs512 }
+    public var isSymmetric: Bool { self.identifier >= Self.firstHMACIdentifier }
+
+    /// HS256's identifier; HS384 and HS512 follow it.
+    private static let firstHMACIdentifier: UInt8 = 12
 
     /// The hash OpenID Connect uses for `at_hash`/`c_hash`/`s_hash` with this algorithm
     /// (SHA-512 for Ed25519, as OIDC's EdDSA guidance and RFC 9864 say), or `nil` if unsupported.

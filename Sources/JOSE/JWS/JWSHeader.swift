@@ -17,8 +17,32 @@ public struct JWSHeader: Hashable, Sendable {
     public var critical: [String]?
     /// `x5t`.
     public var x509ThumbprintSHA1: String?
+
     /// Every member, including the typed ones, in document order.
-    public var members: JSONObject
+    ///
+    /// A header parsed from a token builds these values on first use, not while verifying.
+    public var members: JSONObject {
+        get {
+            switch self.source {
+            case .object(let object): return object
+            case .scanned(let bytes, let index):
+                return JSONObject(
+                    uncheckedMembers: index.slots.map {
+                        JSONObject.Member(
+                            key: JSONObjectIndex.key($0, in: bytes), value: JSONObjectIndex.value($0, in: bytes))
+                    })
+            }
+        }
+        set { self.source = .object(newValue) }
+    }
+
+    /// Where ``members`` come from: an object, or the validated bytes of a token's header.
+    private var source: Source
+
+    private enum Source: Sendable {
+        case object(JSONObject)
+        case scanned([UInt8], JSONObjectIndex)
+    }
 
     /// Creates a header with an algorithm and optional key ID.
     public init(algorithm: JWSAlgorithm, keyID: String? = nil, type: String? = nil) {
@@ -29,7 +53,7 @@ public struct JWSHeader: Hashable, Sendable {
         members["alg"] = .string(algorithm.rawValue)
         if let keyID { members["kid"] = .string(keyID) }
         if let type { members["typ"] = .string(type) }
-        self.members = members
+        self.source = .object(members)
     }
 
     /// Reads a header from a parsed JSON object, checking every registered member's type.
@@ -39,28 +63,80 @@ public struct JWSHeader: Hashable, Sendable {
             throw JOSEError.malformedHeader(reason: "header has no string \"alg\"")
         }
         self.algorithm = JWSAlgorithm(rawValue: algorithm)
-        self.members = members
-        self.keyID = try Self.string(members, "kid")
-        self.type = try Self.string(members, "typ")
-        self.contentType = try Self.string(members, "cty")
-        self.x509ThumbprintSHA1 = try Self.string(members, "x5t")
-        if let critical = members["crit"] {
-            guard case .array(let values) = critical, !values.isEmpty else {
-                throw JOSEError.malformedHeader(reason: "\"crit\" must be a non-empty array")
+        self.source = .object(members)
+        self.keyID = try Self.string(members["kid"], "kid")
+        self.type = try Self.string(members["typ"], "typ")
+        self.contentType = try Self.string(members["cty"], "cty")
+        self.x509ThumbprintSHA1 = try Self.string(members["x5t"], "x5t")
+        if let critical = members["crit"] { self.critical = try Self.critical(critical) }
+    }
+
+    /// Reads a header from the JSON text in `bytes[range]` (a token's decoded header), checking it as
+    /// ``init(members:)`` does, without building the members.
+    /// - Throws: ``JOSEError/Code/malformedJSON``, ``JOSEError/Code/limitExceeded``,
+    ///   ``JOSEError/Code/malformedHeader``.
+    init(json bytes: [UInt8], in range: Range<Int>) throws {
+        let index = try JSONObjectIndex(bytes, in: range, limits: .token, what: "JWS header")
+        var algorithm: String? = nil
+        for slot in index.slots {
+            switch JSONObjectIndex.shortName(slot, in: bytes) {
+            case 0x61_6C67?:  // alg
+                algorithm = JSONObjectIndex.string(slot, in: bytes)
+            case 0x6B_6964?: self.keyID = try Self.string(slot, bytes, "kid")
+            case 0x74_7970?: self.type = try Self.string(slot, bytes, "typ")
+            case 0x63_7479?: self.contentType = try Self.string(slot, bytes, "cty")
+            case 0x78_3574?: self.x509ThumbprintSHA1 = try Self.string(slot, bytes, "x5t")
+            case nil where JSONObjectIndex.hasName(slot, "crit", in: bytes):
+                self.critical = try Self.critical(JSONObjectIndex.value(slot, in: bytes))
+            default: continue
             }
-            let names = values.compactMap(\.stringValue)
-            guard names.count == values.count else {
-                throw JOSEError.malformedHeader(reason: "\"crit\" must hold only strings")
-            }
-            self.critical = names
+        }
+        guard let algorithm else { throw JOSEError.malformedHeader(reason: "header has no string \"alg\"") }
+        self.algorithm = JWSAlgorithm(rawValue: algorithm)
+        self.source = .scanned(bytes, index)
+    }
+
+    /// Whether the header has a member named `name`, found without building the members.
+    func contains(_ name: String) -> Bool {
+        switch self.source {
+        case .object(let object): return object[name] != nil
+        case .scanned(let bytes, let index): return index.slot(named: name, in: bytes) != nil
         }
     }
 
-    private static func string(_ members: JSONObject, _ key: String) throws -> String? {
-        guard let value = members[key] else { return nil }
+    /// Equal when every member is equal (and so every typed property read from them).
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.algorithm == rhs.algorithm && lhs.keyID == rhs.keyID && lhs.type == rhs.type
+            && lhs.contentType == rhs.contentType && lhs.critical == rhs.critical
+            && lhs.x509ThumbprintSHA1 == rhs.x509ThumbprintSHA1 && lhs.members == rhs.members
+    }
+
+    /// Hashes the members.
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.members) }
+
+    private static func string(_ value: JSONValue?, _ key: String) throws -> String? {
+        guard let value else { return nil }
         guard case .string(let string) = value else {
             throw JOSEError.malformedHeader(reason: "header \"\(key)\" is not a string")
         }
         return string
+    }
+
+    private static func string(_ slot: JSONObjectIndex.Slot, _ bytes: [UInt8], _ key: String) throws -> String {
+        guard let string = JSONObjectIndex.string(slot, in: bytes) else {
+            throw JOSEError.malformedHeader(reason: "header \"\(key)\" is not a string")
+        }
+        return string
+    }
+
+    private static func critical(_ value: JSONValue) throws -> [String] {
+        guard case .array(let values) = value, !values.isEmpty else {
+            throw JOSEError.malformedHeader(reason: "\"crit\" must be a non-empty array")
+        }
+        let names = values.compactMap(\.stringValue)
+        guard names.count == values.count else {
+            throw JOSEError.malformedHeader(reason: "\"crit\" must hold only strings")
+        }
+        return names
     }
 }

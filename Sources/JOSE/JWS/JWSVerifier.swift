@@ -62,36 +62,40 @@ public struct JWSVerifier: Sendable {
 
     /// Verifies an already parsed compact JWS.
     public func verify(_ jws: CompactJWS) throws -> VerifiedJWS {
+        VerifiedJWS(header: jws.header, payload: jws.payload, key: try self.verifyingKey(jws))
+    }
+
+    /// Checks the algorithm, `crit` and the signature of a parsed JWS, and returns the key that verified it.
+    func verifyingKey(_ jws: CompactJWS) throws -> VerificationKey {
         let algorithm = jws.header.algorithm
         try self.checkAlgorithm(algorithm)
         try self.checkCritical(jws.header)
         let signingInput = jws.compact.utf8.span.extracting(0..<jws.signingInputLength)
+        let signature = jws.decoded.span.extracting(jws.signatureRange)
         guard let keyID = jws.header.keyID else {
             // No kid: every key that fits the algorithm is tried.
             var tried = 0
             for key in self.keys where key.fits(algorithm) {
                 tried += 1
-                if key.backing.isValidSignature(jws.signature, for: signingInput, algorithm: algorithm) {
-                    return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
-                }
+                if key.backing.isValidSignature(signature, for: signingInput, algorithm: algorithm) { return key }
             }
             guard tried > 0 else { throw JOSEError.keyNotFound(reason: "no key fits alg \(algorithm)") }
             throw JOSEError.invalidSignature(reason: "\(algorithm) signature does not verify with any of \(tried) keys")
         }
         // A kid: only keys with that kid, and exactly one of them must fit. Never "any key".
         let key = try self.key(for: keyID, algorithm: algorithm)
-        guard key.backing.isValidSignature(jws.signature, for: signingInput, algorithm: algorithm) else {
+        guard key.backing.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
             throw JOSEError.invalidSignature(
                 reason: "\(algorithm) signature does not verify with kid \(VerificationKey.name(keyID))")
         }
-        return VerifiedJWS(header: jws.header, payload: jws.payload, key: key)
+        return key
     }
 
     private func checkAlgorithm(_ algorithm: JWSAlgorithm) throws {
-        if algorithm.rawValue.lowercased() == "none" {
-            throw JOSEError.algorithmNotAllowed(reason: "alg \"none\" is never accepted")
-        }
         guard algorithm.isSupported else {
+            if algorithm.rawValue.lowercased() == "none" {
+                throw JOSEError.algorithmNotAllowed(reason: "alg \"none\" is never accepted")
+            }
             throw JOSEError.algorithmNotAllowed(reason: "unsupported alg \"\(Reader.printable(algorithm.rawValue))\"")
         }
         if let allowed = self.allowedAlgorithms, !allowed.contains(algorithm) {
@@ -113,7 +117,7 @@ public struct JWSVerifier: Sendable {
             guard self.understoodCriticalHeaders.contains(name) else {
                 throw JOSEError.unsupportedCriticalHeader(reason: "crit extension \"\(shown)\" is not understood")
             }
-            guard header.members[name] != nil else {
+            guard header.contains(name) else {
                 throw JOSEError.unsupportedCriticalHeader(reason: "crit extension \"\(shown)\" is absent from the header")
             }
         }

@@ -6,6 +6,7 @@
 /// for: checking `iss` or `aud` compares bytes, and an ID token's dozen claims cost no allocation
 /// each on the verification path.
 public struct JWTClaims: Hashable, Sendable {
+    /// The buffer holding the claims JSON (a token's decoded parts, say); the index points into it.
     private let payload: [UInt8]
     private let index: JSONObjectIndex
 
@@ -19,19 +20,21 @@ public struct JWTClaims: Hashable, Sendable {
     /// Reads claims from a JSON object, checking the registered claims' types.
     /// - Throws: ``JOSEError/Code/invalidClaim`` when a registered claim has the wrong type.
     public init(_ object: JSONObject) throws {
-        try self.init(validating: object.serialized())
+        let json = object.serialized()
+        try self.init(json: json, in: 0..<json.count)
     }
 
     /// Parses claims from a JWS payload, which must be a JSON object.
     /// - Throws: ``JOSEError/Code/invalidClaim`` when the payload is not a JSON object or a registered
     ///   claim has the wrong type; ``JOSEError/Code/limitExceeded`` when it is too large or deep.
     public init(payload: [UInt8]) throws {
-        try self.init(validating: payload)
+        try self.init(json: payload, in: 0..<payload.count)
     }
 
-    private init(validating payload: [UInt8]) throws {
+    /// Parses claims from the JSON in `payload[range]` (a token's decoded payload, in place).
+    init(json payload: [UInt8], in range: Range<Int>) throws {
         do {
-            self.index = try JSONObjectIndex(payload, limits: .token, what: "JWT payload")
+            self.index = try JSONObjectIndex(payload, in: range, limits: .token, what: "JWT payload")
         } catch let error as JOSEError where error.code == .malformedJSON {
             throw JOSEError.invalidClaim(reason: "payload is not a JSON object (\(error.reason))")
         }

@@ -17,10 +17,11 @@ public struct JWTVerifier: Sendable {
     /// - Throws: any ``JOSEError`` of ``JWSVerifier/verify(_:)-(String)`` or ``JWTClaimsValidator/validate(_:)``;
     ///   ``JOSEError/Code/invalidClaim`` when the payload is not a JSON object.
     public func verify(_ compact: String) throws -> VerifiedJWT {
-        let jws = try self.signatures.verify(compact)
-        let claims = try JWTClaims(payload: jws.payload)
+        let jws = try CompactJWS(compact)
+        let key = try self.signatures.verifyingKey(jws)
+        let claims = try JWTClaims(json: jws.decoded, in: jws.payloadRange)
         try self.claims.validate(claims)
-        return VerifiedJWT(header: jws.header, claims: claims, key: jws.key)
+        return VerifiedJWT(header: jws.header, claims: claims, key: key)
     }
 }
 

@@ -4,10 +4,10 @@ import COpenSSL
 /// Converts between JWS ECDSA signatures (raw `r || s`, RFC 7518 §3.4) and OpenSSL's DER form.
 enum ECDSASignature {
     /// DER `SEQUENCE { INTEGER r, INTEGER s }` from raw `r || s`; `nil` unless exactly `2 * componentSize` bytes.
-    static func der(fromRaw raw: [UInt8], componentSize: Int) -> [UInt8]? {
+    static func der(fromRaw raw: Span<UInt8>, componentSize: Int) -> [UInt8]? {
         guard raw.count == 2 * componentSize else { return nil }
-        let r = self.derInteger(raw[0..<componentSize])
-        let s = self.derInteger(raw[componentSize..<(2 * componentSize)])
+        let r = self.derInteger(raw.extracting(0..<componentSize))
+        let s = self.derInteger(raw.extracting(componentSize..<(2 * componentSize)))
         var output: [UInt8] = [0x30]
         self.appendLength(r.count + s.count, to: &output)
         output.append(contentsOf: r)
@@ -33,14 +33,15 @@ enum ECDSASignature {
         return output
     }
 
-    private static func derInteger(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var value = bytes.drop(while: { $0 == 0 })
-        if value.isEmpty { value = [0] }
+    private static func derInteger(_ bytes: Span<UInt8>) -> [UInt8] {
+        var start = 0
+        while start < bytes.count - 1, bytes[start] == 0 { start += 1 }  // a zero value keeps one 0x00
+        let needsPad = bytes[start] & 0x80 != 0
         var output: [UInt8] = [0x02]
-        let needsPad = value.first! & 0x80 != 0
-        self.appendLength(value.count + (needsPad ? 1 : 0), to: &output)
+        output.reserveCapacity(bytes.count - start + 4)
+        self.appendLength(bytes.count - start + (needsPad ? 1 : 0), to: &output)
         if needsPad { output.append(0) }
-        output.append(contentsOf: value)
+        for index in start..<bytes.count { output.append(bytes[index]) }
         return output
     }
 

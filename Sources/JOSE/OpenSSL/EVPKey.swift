@@ -66,14 +66,14 @@ final class EVPKey: @unchecked Sendable {
     /// RSA and ECDSA hash the message themselves and call `EVP_PKEY_verify` on a pooled context that was
     /// set up once (padding, salt length, digest): no per-call context creation or provider look-up.
     /// Ed25519 cannot pre-hash, so it re-initialises a pooled `EVP_MD_CTX` per call.
-    func isValidSignature(_ signature: [UInt8], for message: Span<UInt8>, scheme: SignatureScheme) -> Bool {
+    func isValidSignature(_ signature: Span<UInt8>, for message: Span<UInt8>, scheme: SignatureScheme) -> Bool {
         defer { OpenSSLErrorQueue.clear() }
         switch scheme {
         case .ecdsa(let digest, let curve):
             guard let der = ECDSASignature.der(fromRaw: signature, componentSize: curve.componentSize) else {
                 return false
             }
-            return self.verifyDigest(der, message: message, digest: digest, scheme: scheme)
+            return self.verifyDigest(der.span, message: message, digest: digest, scheme: scheme)
         case .pkcs1(let digest), .pss(let digest):
             // RSA signatures are exactly the modulus length (RFC 8017 §8.2.2 step 1).
             guard signature.count == (self.bits + 7) / 8 else { return false }
@@ -92,7 +92,7 @@ final class EVPKey: @unchecked Sendable {
         }
     }
 
-    private func verifyDigest(_ signature: [UInt8], message: Span<UInt8>, digest: Digest, scheme: SignatureScheme) -> Bool {
+    private func verifyDigest(_ signature: Span<UInt8>, message: Span<UInt8>, digest: Digest, scheme: SignatureScheme) -> Bool {
         let tag = scheme.tag
         guard let context = unsafe self.contexts.take(tag: tag) ?? self.makeVerifyContext(scheme: scheme) else {
             return false

@@ -59,7 +59,7 @@ final class HMACKey: @unchecked Sendable {  // the template is never mutated aft
     }
 
     /// Whether `tag` is the full-length MAC of `message`, compared in constant time (`CRYPTO_memcmp`).
-    func isValidAuthenticationCode(_ tag: [UInt8], for message: Span<UInt8>) -> Bool {
+    func isValidAuthenticationCode(_ tag: Span<UInt8>, for message: Span<UInt8>) -> Bool {
         guard tag.count == self.digest.size else { return false }
         return unsafe withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { expected in
             guard unsafe self.computeCode(message, into: expected.baseAddress!) else {
