@@ -12,6 +12,10 @@ struct JWTBench {
     }
 
     nonisolated static func run() async throws {
+        if let name = ProcessInfo.processInfo.environment["BENCH_BREAKDOWN"] {
+            try await Breakdown.run(JOSE.JWSAlgorithm(rawValue: name))
+            return
+        }
         if let name = ProcessInfo.processInfo.environment["BENCH_PROFILE"] {
             // Only the swift-oidc path, for a fixed count: for perf or callgrind.
             let workload = try await Workload.make(JOSE.JWSAlgorithm(rawValue: name))

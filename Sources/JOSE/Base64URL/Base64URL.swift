@@ -63,9 +63,7 @@ public enum Base64URL {
         let count = input.count
         let tail = count % 4
         var output = [UInt8](repeating: 0, count: count / 4 * 3 + (tail == 0 ? 0 : tail - 1))
-        var out = output.mutableSpan
-        _ = try self.decodeRun(input, stoppingAt: nil, into: &out, at: 0)
-        _ = consume out
+        _ = try self.decodeRun(input, stoppingAt: nil, into: &output, at: 0)
         return output
     }
 
@@ -86,39 +84,43 @@ public enum Base64URL {
     /// - Throws: ``JOSEError/Code/malformedBase64URL`` for a byte outside the alphabet (other than the
     ///   terminator), a run whose length leaves one character, or non-canonical trailing bits.
     static func decodeRun(
-        _ input: Span<UInt8>, stoppingAt terminator: UInt8?, into output: inout MutableSpan<UInt8>, at written: Int
+        _ input: Span<UInt8>, stoppingAt terminator: UInt8?, into buffer: inout [UInt8], at written: Int
     ) throws(JOSEError) -> Run {
+        // A local span: its count stays in a register while bytes are stored through it.
+        var output = buffer.mutableSpan
         let tables = self.tables
         let d0 = tables.d0.span
         let d1 = tables.d1.span
         let d2 = tables.d2.span
         let d3 = tables.d3.span
+        // Lets the optimizer drop the bounds checks of lookups by a byte.
+        guard d0.count == 256, d1.count == 256, d2.count == 256, d3.count == 256 else { preconditionFailure() }
         let count = input.count
         var index = 0
         var out = written
-        while index &+ 8 <= count, out &+ 6 <= output.count {
-            let chunk = input.extracting(index..<(index &+ 8))
+        while index + 8 <= count, out + 6 <= output.count {
+            let chunk = input.extracting(index..<(index + 8))
             let high = d0[Int(chunk[0])] | d1[Int(chunk[1])] | d2[Int(chunk[2])] | d3[Int(chunk[3])]
             let low = d0[Int(chunk[4])] | d1[Int(chunk[5])] | d2[Int(chunk[6])] | d3[Int(chunk[7])]
             if (high | low) & Tables.invalid != 0 { break }
             output[out] = UInt8(truncatingIfNeeded: high >> 16)
-            output[out &+ 1] = UInt8(truncatingIfNeeded: high >> 8)
-            output[out &+ 2] = UInt8(truncatingIfNeeded: high)
-            output[out &+ 3] = UInt8(truncatingIfNeeded: low >> 16)
-            output[out &+ 4] = UInt8(truncatingIfNeeded: low >> 8)
-            output[out &+ 5] = UInt8(truncatingIfNeeded: low)
-            index &+= 8
-            out &+= 6
+            output[out + 1] = UInt8(truncatingIfNeeded: high >> 8)
+            output[out + 2] = UInt8(truncatingIfNeeded: high)
+            output[out + 3] = UInt8(truncatingIfNeeded: low >> 16)
+            output[out + 4] = UInt8(truncatingIfNeeded: low >> 8)
+            output[out + 5] = UInt8(truncatingIfNeeded: low)
+            index += 8
+            out += 6
         }
-        while index &+ 4 <= count, out &+ 3 <= output.count {
-            let group = d0[Int(input[index])] | d1[Int(input[index &+ 1])] | d2[Int(input[index &+ 2])]
-                | d3[Int(input[index &+ 3])]
+        while index + 4 <= count, out + 3 <= output.count {
+            let group = d0[Int(input[index])] | d1[Int(input[index + 1])] | d2[Int(input[index + 2])]
+                | d3[Int(input[index + 3])]
             if group & Tables.invalid != 0 { break }
             output[out] = UInt8(truncatingIfNeeded: group >> 16)
-            output[out &+ 1] = UInt8(truncatingIfNeeded: group >> 8)
-            output[out &+ 2] = UInt8(truncatingIfNeeded: group)
-            index &+= 4
-            out &+= 3
+            output[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
+            output[out + 2] = UInt8(truncatingIfNeeded: group)
+            index += 4
+            out += 3
         }
         // At most three characters of the run are left before its end.
         var end = index

@@ -16,8 +16,11 @@ struct JSONObjectIndex: Sendable {
         var valueEnd: Int
         /// Whether the name or a string value holds escapes (then bytes are not the text).
         var hasEscapes: Bool
-
-        var first: UInt8 = 0
+        /// The value's first byte: `"` for a string, `[` for an array, and so on.
+        var first: UInt8
+        /// The name's length and first (up to seven) bytes in one integer: different integers mean
+        /// different names, and for names of up to seven bytes without escapes, equal ones mean equal.
+        var packedName: UInt64
     }
 
     private(set) var slots: [Slot]
@@ -29,56 +32,99 @@ struct JSONObjectIndex: Sendable {
     }
 
     /// Scans `bytes[range]`, which must be a JSON object; slots index into `bytes`.
+    ///
+    /// Plain ASCII strings and short integers, nearly everything in a token, are scanned inline over a
+    /// span; anything else (escapes, non-ASCII text, nested values, other numbers) goes through
+    /// ``Reader``, which checks it exactly as ``JSONParser`` does.
     /// - Throws: ``JOSEError/Code/malformedJSON`` or ``JOSEError/Code/limitExceeded``.
     init(_ bytes: [UInt8], in range: Range<Int>, limits: JSONParser.Limits, what: String) throws {
         guard range.count <= limits.maxBytes else {
             throw JOSEError.limitExceeded(reason: "JSON of \(range.count) bytes exceeds \(limits.maxBytes)")
         }
+        let span = bytes.span
         let end = range.upperBound
-        var reader = Reader(bytes: bytes, range: range, limits: limits)
-        reader.skipWhitespace()
-        guard reader.index < end, bytes[reader.index] == UInt8(ascii: "{") else {
+        var reader = Reader(bytes: bytes, range: range, limits: limits)  // slow paths and error offsets
+        var index = Reader.endOfWhitespace(span, from: range.lowerBound, to: end)
+        guard index < end, span[index] == UInt8(ascii: "{") else {
             // Let the full parser name the problem (or say it is not an object).
             _ = try JSONParser(limits: limits).parse(Array(bytes[range]))
             throw JOSEError.malformedJSON(reason: "\(what) is not a JSON object")
         }
-        reader.values = 1
-        reader.index += 1
+        var values = 1
         var slots: [Slot] = []
         slots.reserveCapacity(16)
         var names = Set<[UInt8]>()  // filled once the slots outgrow the linear duplicate scan
-        reader.skipWhitespace()
-        if reader.index < end, bytes[reader.index] == UInt8(ascii: "}") {
-            reader.index += 1
+        var seenNames: UInt64 = 0  // a one-word Bloom filter over packed names, while no name has escapes
+        var anyEscapedName = false
+        index = Reader.endOfWhitespace(span, from: index + 1, to: end)
+        if index < end, span[index] == UInt8(ascii: "}") {
+            index += 1
         } else {
             while true {
-                reader.skipWhitespace()
-                guard reader.index < end, bytes[reader.index] == UInt8(ascii: "\"") else {
+                index = Reader.endOfWhitespace(span, from: index, to: end)
+                guard index < end, span[index] == UInt8(ascii: "\"") else {
+                    reader.index = index
                     throw reader.error("expected member name")
                 }
-                let keyStart = reader.index + 1
-                let keyEscaped = try reader.skipString()
-                let keyEnd = reader.index - 1
-                reader.skipWhitespace()
-                guard reader.index < end, bytes[reader.index] == UInt8(ascii: ":") else {
+                let keyStart = index + 1
+                var keyEscaped = false
+                if let after = Reader.endOfPlainString(span, from: keyStart, to: end) {
+                    index = after
+                } else {
+                    reader.index = index
+                    _ = try reader.readString()
+                    index = reader.index
+                    keyEscaped = true
+                }
+                let keyEnd = index - 1
+                index = Reader.endOfWhitespace(span, from: index, to: end)
+                guard index < end, span[index] == UInt8(ascii: ":") else {
+                    reader.index = index
                     throw reader.error("expected ':'")
                 }
-                reader.index += 1
-                reader.skipWhitespace()
-                let valueStart = reader.index
+                index = Reader.endOfWhitespace(span, from: index + 1, to: end)
+                let valueStart = index
                 var valueEscaped = false
-                if valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") {
-                    reader.values += 1
-                    valueEscaped = try reader.skipString()
-                } else {
-                    try reader.skipValue(depth: 1)
+                guard index < end else {
+                    reader.index = index
+                    throw reader.error("unexpected end")
                 }
-                var slot = Slot(
-                    keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: reader.index,
-                    hasEscapes: keyEscaped || valueEscaped)
-                slot.first = bytes[valueStart]
+                let first = span[index]
+                if first == UInt8(ascii: "\""), let after = Reader.endOfPlainString(span, from: index + 1, to: end) {
+                    values += 1
+                    index = after
+                } else if first &- 0x30 < 10, let number = Reader.endOfNumber(span, from: index, to: end),
+                    number.isInteger, number.end - index <= 16
+                {
+                    values += 1
+                    index = number.end
+                } else {
+                    reader.index = index
+                    reader.values = values
+                    if first == UInt8(ascii: "\"") {
+                        reader.values += 1
+                        _ = try reader.readString()
+                        valueEscaped = true
+                    } else {
+                        try reader.skipValue(depth: 1)
+                    }
+                    index = reader.index
+                    values = reader.values
+                }
+                guard values <= limits.maxValues else {
+                    throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
+                }
+                let slot = Slot(
+                    keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
+                    hasEscapes: keyEscaped || valueEscaped, first: first, packedName: Self.pack(span, keyStart, keyEnd))
                 if slots.count < Reader.linearNameLimit {
-                    try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
+                    // Equal names without escapes have equal packed names, so a clear bit proves a new name.
+                    let bit: UInt64 = 1 << ((slot.packedName &* 0x9E37_79B9_7F4A_7C15) >> 58)
+                    anyEscapedName = anyEscapedName || keyEscaped
+                    if anyEscapedName || seenNames & bit != 0 {
+                        try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
+                    }
+                    seenNames |= bit
                 } else {
                     if names.isEmpty { names = Set(slots.map { Self.keyBytes($0, in: bytes) }) }
                     guard names.insert(Self.keyBytes(slot, in: bytes)).inserted else {
@@ -87,20 +133,27 @@ struct JSONObjectIndex: Sendable {
                     }
                 }
                 slots.append(slot)
-                reader.skipWhitespace()
-                guard reader.index < end else { throw reader.error("unterminated object") }
-                if bytes[reader.index] == UInt8(ascii: ",") {
-                    reader.index += 1
-                } else if bytes[reader.index] == UInt8(ascii: "}") {
-                    reader.index += 1
+                index = Reader.endOfWhitespace(span, from: index, to: end)
+                guard index < end else {
+                    reader.index = index
+                    throw reader.error("unterminated object")
+                }
+                if span[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if span[index] == UInt8(ascii: "}") {
+                    index += 1
                     break
                 } else {
+                    reader.index = index
                     throw reader.error("expected ',' or '}'")
                 }
             }
         }
-        reader.skipWhitespace()
-        guard reader.index == end else { throw reader.error("trailing content") }
+        index = Reader.endOfWhitespace(span, from: index, to: end)
+        guard index == end else {
+            reader.index = index
+            throw reader.error("trailing content")
+        }
         self.slots = slots
     }
 
@@ -111,9 +164,11 @@ struct JSONObjectIndex: Sendable {
             let same: Bool
             if keyEscaped || other.hasEscapes {
                 same = ExactText.equal(Self.key(other, in: bytes), Self.key(slot, in: bytes))
+            } else if other.packedName != slot.packedName {
+                same = false
             } else {
                 same = other.keyEnd - other.keyStart == length
-                    && Self.equal(bytes, other.keyStart, bytes.span.extracting(slot.keyStart..<slot.keyEnd))
+                    && (length <= 7 || Self.equal(bytes, other.keyStart, bytes.span.extracting(slot.keyStart..<slot.keyEnd)))
             }
             if same {
                 throw JOSEError.malformedJSON(reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
@@ -129,9 +184,16 @@ struct JSONObjectIndex: Sendable {
             guard name.count == 3 else { return nil }
             return UInt32(name[0]) << 16 | UInt32(name[1]) << 8 | UInt32(name[2])
         }
-        guard slot.keyEnd - slot.keyStart == 3 else { return nil }
-        let start = slot.keyStart
-        return UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2])
+        guard slot.packedName >> 56 == 3 else { return nil }
+        return UInt32(truncatingIfNeeded: slot.packedName)
+    }
+
+    /// The length of `bytes[start..<end]` (at most 255) in the top byte, and its first (up to seven)
+    /// bytes below, the first one highest: `"exp"` is `0x0300_0000_0065_7870`.
+    private static func pack(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var packed: UInt64 = 0
+        for index in start..<min(end, start + 7) { packed = packed << 8 | UInt64(bytes[index]) }
+        return UInt64(min(end - start, 255)) << 56 | packed
     }
 
     /// The decoded name of a slot as UTF-8 (the raw bytes when it has no escapes).
@@ -166,6 +228,23 @@ struct JSONObjectIndex: Sendable {
         // Validated UTF-8 without escapes: the bytes are the text.
         guard slot.hasEscapes else { return String(decoding: bytes[(slot.valueStart + 1)..<(slot.valueEnd - 1)], as: UTF8.self) }
         return Self.value(slot, in: bytes).stringValue
+    }
+
+    /// The number in a slot, or `nil` when the value is not a number; plain integers (NumericDates)
+    /// are read straight from the bytes.
+    static func number(_ slot: Slot, in bytes: [UInt8]) -> Double? {
+        let span = bytes.span
+        if slot.first &- 0x30 < 10, slot.valueEnd - slot.valueStart <= 15 {
+            var integer: Int64 = 0
+            var position = slot.valueStart
+            while position < slot.valueEnd, span[position] &- 0x30 < 10 {
+                integer = integer &* 10 &+ Int64(span[position] &- 0x30)
+                position += 1
+            }
+            if position == slot.valueEnd { return Double(integer) }
+        }
+        guard case .number(let number) = Self.value(slot, in: bytes) else { return nil }
+        return number
     }
 
     /// The value of a slot, built.

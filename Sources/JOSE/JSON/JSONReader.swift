@@ -34,7 +34,7 @@ struct Reader {
         self.index = Self.endOfWhitespace(self.bytes.span, from: self.index, to: self.end)
     }
 
-    private static func endOfWhitespace(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int {
+    static func endOfWhitespace(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int {
         var position = start
         while position < end {
             switch span[position] {
@@ -156,31 +156,7 @@ struct Reader {
 
     mutating func readNumber() throws -> Double {
         let start = self.index
-        if self.bytes[self.index] == UInt8(ascii: "-") { self.index += 1 }
-        guard self.index < self.end else { throw self.error("invalid number") }
-        if self.bytes[self.index] == UInt8(ascii: "0") {
-            self.index += 1
-        } else if self.isDigit() {
-            while self.isDigit() { self.index += 1 }
-        } else {
-            throw self.error("invalid number")
-        }
-        if self.index < self.end, self.bytes[self.index] == UInt8(ascii: ".") {
-            self.index += 1
-            guard self.isDigit() else { throw self.error("invalid number") }
-            while self.isDigit() { self.index += 1 }
-        }
-        if self.index < self.end, self.bytes[self.index] | 0x20 == UInt8(ascii: "e") {
-            self.index += 1
-            if self.index < self.end,
-                self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-")
-            {
-                self.index += 1
-            }
-            guard self.isDigit() else { throw self.error("invalid number") }
-            while self.isDigit() { self.index += 1 }
-        }
-        guard self.index - start <= 64 else { throw self.error("number too long") }
+        try self.skipNumber()
         // Fast path: plain integers (NumericDates) need no float parsing.
         var integer: Int64 = 0
         var negative = false
@@ -199,8 +175,51 @@ struct Reader {
         return value
     }
 
-    func isDigit() -> Bool {
-        self.index < self.end && self.bytes[self.index] >= 0x30 && self.bytes[self.index] <= 0x39
+    /// Validates a number (RFC 8259 §6, at most 64 characters) and moves past it, without converting it.
+    mutating func skipNumber() throws {
+        guard let after = Self.endOfNumber(self.bytes.span, from: self.index, to: self.end)?.end else {
+            throw self.error("invalid number")
+        }
+        guard after - self.index <= 64 else { throw self.error("number too long") }
+        self.index = after
+    }
+
+    /// The index after the number that starts at `start`, and whether it has neither fraction nor
+    /// exponent; `nil` when it is not a valid number.
+    static func endOfNumber(_ span: Span<UInt8>, from start: Int, to end: Int) -> (end: Int, isInteger: Bool)? {
+        func digits(from position: Int) -> Int {
+            var position = position
+            while position < end, span[position] &- 0x30 < 10 { position += 1 }
+            return position
+        }
+        var position = start
+        if span[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < end else { return nil }
+        if span[position] == UInt8(ascii: "0") {
+            position += 1
+        } else if span[position] &- 0x30 < 10 {
+            position = digits(from: position)
+        } else {
+            return nil
+        }
+        var isInteger = true
+        if position < end, span[position] == UInt8(ascii: ".") {
+            isInteger = false
+            let after = digits(from: position + 1)
+            guard after > position + 1 else { return nil }
+            position = after
+        }
+        if position < end, span[position] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            position += 1
+            if position < end, span[position] == UInt8(ascii: "+") || span[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            let after = digits(from: position)
+            guard after > position else { return nil }
+            position = after
+        }
+        return (position, isInteger)
     }
 
     mutating func readString() throws -> String {
@@ -397,7 +416,7 @@ struct Reader {
         case UInt8(ascii: "t"): try self.expectLiteral("true")
         case UInt8(ascii: "f"): try self.expectLiteral("false")
         case UInt8(ascii: "n"): try self.expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try self.readNumber()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try self.readNumber()  // range-checked too
         default: throw self.error("unexpected character")
         }
     }
@@ -415,8 +434,22 @@ struct Reader {
 
     /// The index after the closing quote of a string of printable ASCII without escapes that starts at
     /// `start`, or `nil` when the string needs the full reader.
-    private static func endOfPlainString(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
+    static func endOfPlainString(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
         var position = start
+        // Eight bytes at a time while none is special (SWAR: "has a byte less than n / equal to c").
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while position &+ 8 <= end {
+            let chunk = span.extracting(position..<(position &+ 8))
+            var word: UInt64 = 0
+            for offset in 0..<8 { word |= UInt64(chunk[offset]) << UInt64(offset &* 8) }
+            let quote = word ^ (ones &* 0x22)  // zero bytes where word has '"'
+            let backslash = word ^ (ones &* 0x5C)  // zero bytes where word has '\\'
+            let control = (word &- ones &* 0x20) & ~word  // a byte below 0x20
+            let special = control | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | word  // word: >= 0x80
+            if special & highs != 0 { break }
+            position &+= 8
+        }
         while position < end {
             let byte = span[position]
             // One test for the plain case: printable ASCII other than the quote and the backslash.

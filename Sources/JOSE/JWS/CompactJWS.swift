@@ -41,21 +41,19 @@ public struct CompactJWS: Sendable {
         }
         // Each part of n characters decodes to at most n / 4 * 3 + 2 bytes.
         var decoded = [UInt8](repeating: 0, count: bytes.count / 4 * 3 + 6)
-        var output = decoded.mutableSpan
-        let header = try Self.decodePart(bytes, from: 0, "header", into: &output, at: 0)
+        let header = try Self.decodePart(bytes, from: 0, "header", into: &decoded, at: 0)
         guard header.end < bytes.count else {
             throw JOSEError.malformedCompactSerialization(reason: "expected three dot-separated parts")
         }
         guard header.end > 0 else { throw JOSEError.malformedCompactSerialization(reason: "empty header part") }
-        let payload = try Self.decodePart(bytes, from: header.end + 1, "payload", into: &output, at: header.written)
+        let payload = try Self.decodePart(bytes, from: header.end + 1, "payload", into: &decoded, at: header.written)
         guard payload.end < bytes.count else {
             throw JOSEError.malformedCompactSerialization(reason: "expected three dot-separated parts")
         }
-        let signature = try Self.decodePart(bytes, from: payload.end + 1, "signature", into: &output, at: payload.written)
+        let signature = try Self.decodePart(bytes, from: payload.end + 1, "signature", into: &decoded, at: payload.written)
         guard signature.end == bytes.count else {
             throw JOSEError.malformedCompactSerialization(reason: "more than three parts")
         }
-        _ = consume output
         self.header = try JWSHeader(json: decoded, in: 0..<header.written)
         self.decoded = decoded
         self.payloadRange = header.written..<payload.written
@@ -78,7 +76,7 @@ public struct CompactJWS: Sendable {
     /// Decodes the part that starts at `start` up to its dot (or the end of the token).
     /// - Returns: the index of the dot (or the token's length) and the output count after the part.
     private static func decodePart(
-        _ token: Span<UInt8>, from start: Int, _ part: String, into output: inout MutableSpan<UInt8>, at written: Int
+        _ token: Span<UInt8>, from start: Int, _ part: String, into output: inout [UInt8], at written: Int
     ) throws -> (end: Int, written: Int) {
         do {
             let run = try Base64URL.decodeRun(

@@ -122,7 +122,7 @@ public struct JWTClaims: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) { hasher.combine(self.all) }
 
     private static func numericDate(_ slot: JSONObjectIndex.Slot, _ payload: [UInt8], _ name: String) throws -> Double {
-        guard case .number(let number) = JSONObjectIndex.value(slot, in: payload), number.isFinite else {
+        guard let number = JSONObjectIndex.number(slot, in: payload), number.isFinite else {
             throw JOSEError.invalidClaim(reason: "\"\(name)\" is not a NumericDate")
         }
         return number
