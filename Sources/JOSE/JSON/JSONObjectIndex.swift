@@ -211,15 +211,25 @@ struct JSONObjectIndex: Sendable {
 
     /// The slot whose name is `name`.
     func slot(named name: String, in bytes: [UInt8]) -> Slot? {
-        for slot in self.slots where Self.hasName(slot, name, in: bytes) { return slot }
+        let target = name.utf8.span
+        let packed = Self.pack(target, 0, target.count)
+        for slot in self.slots where Self.hasName(slot, name, packed: packed, in: bytes) { return slot }
         return nil
     }
 
     /// Whether a slot's name is `name`, code point for code point.
     static func hasName(_ slot: Slot, _ name: String, in bytes: [UInt8]) -> Bool {
-        if slot.hasEscapes { return ExactText.equal(Self.key(slot, in: bytes), name) }
         let target = name.utf8.span
-        return slot.keyEnd - slot.keyStart == target.count && Self.equal(bytes, slot.keyStart, target)
+        return Self.hasName(slot, name, packed: Self.pack(target, 0, target.count), in: bytes)
+    }
+
+    /// ``hasName(_:_:in:)`` with the name already packed: most slots differ in their packed names.
+    private static func hasName(_ slot: Slot, _ name: String, packed: UInt64, in bytes: [UInt8]) -> Bool {
+        if slot.hasEscapes { return ExactText.equal(Self.key(slot, in: bytes), name) }
+        guard slot.packedName == packed else { return false }
+        let target = name.utf8.span
+        return target.count <= 7
+            || (slot.keyEnd - slot.keyStart == target.count && Self.equal(bytes, slot.keyStart, target))
     }
 
     /// The text of a string slot, or `nil` when the value is not a string.

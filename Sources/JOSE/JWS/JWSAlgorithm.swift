@@ -28,6 +28,13 @@ public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
         "HS256", "HS384", "HS512",
     ].map { Self.pack($0.utf8.span) ?? 0 }
 
+    /// The implemented algorithm spelled by `bytes` (the UTF-8 of an `alg` value), found without
+    /// building a string; `nil` for any other name.
+    static func implemented(named bytes: Span<UInt8>) -> JWSAlgorithm? {
+        guard let packed = Self.pack(bytes), let index = Self.packedNames.firstIndex(of: packed) else { return nil }
+        return Self.supported[index]
+    }
+
     private static func identifier(of name: String) -> UInt8 {
         guard let packed = Self.pack(name.utf8.span), let index = Self.packedNames.firstIndex(of: packed) else { return 0 }
         return UInt8(index + 1)
@@ -73,7 +80,7 @@ public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
     /// The unsecured `none` (RFC 7518 §3.6). Rejected by every verifier in this library.
     public static let none = Self(rawValue: "none")
 
-    /// Every algorithm this library can verify and sign.
+    /// Every algorithm this library can verify and sign, in identifier order.
     public static let supported: [JWSAlgorithm] = [
         .rs256, .rs384, .rs512, .ps256, .ps384, .ps512, .es256, .es384, .es512, .edDSA, .ed25519,
         .hs256, .hs384, .hs512,

@@ -25,7 +25,11 @@ public struct JWSHeader: Hashable, Sendable {
         get {
             switch self.source {
             case .object(let object): return object
-            case .scanned(let bytes, let index):
+            case .scanned(let bytes, let range):
+                // Validated when the header was read, so indexing it again cannot fail.
+                guard let index = try? JSONObjectIndex(bytes, in: range, limits: .token, what: "JWS header") else {
+                    return JSONObject()
+                }
                 return JSONObject(
                     uncheckedMembers: index.slots.map {
                         JSONObject.Member(
@@ -36,12 +40,12 @@ public struct JWSHeader: Hashable, Sendable {
         set { self.source = .object(newValue) }
     }
 
-    /// Where ``members`` come from: an object, or the validated bytes of a token's header.
+    /// Where ``members`` come from: an object, or the validated JSON of a token's header in a buffer.
     private var source: Source
 
     private enum Source: Sendable {
         case object(JSONObject)
-        case scanned([UInt8], JSONObjectIndex)
+        case scanned([UInt8], Range<Int>)
     }
 
     /// Creates a header with an algorithm and optional key ID.
@@ -77,11 +81,15 @@ public struct JWSHeader: Hashable, Sendable {
     ///   ``JOSEError/Code/malformedHeader``.
     init(json bytes: [UInt8], in range: Range<Int>) throws {
         let index = try JSONObjectIndex(bytes, in: range, limits: .token, what: "JWS header")
-        var algorithm: String? = nil
+        var algorithm: JWSAlgorithm? = nil
         for slot in index.slots {
             switch JSONObjectIndex.shortName(slot, in: bytes) {
-            case 0x61_6C67?:  // alg
-                algorithm = JSONObjectIndex.string(slot, in: bytes)
+            case 0x61_6C67?:  // alg: an implemented one is recognised from its bytes
+                if slot.first == UInt8(ascii: "\""), !slot.hasEscapes {
+                    algorithm = JWSAlgorithm.implemented(
+                        named: bytes.span.extracting((slot.valueStart + 1)..<(slot.valueEnd - 1)))
+                }
+                if algorithm == nil { algorithm = JSONObjectIndex.string(slot, in: bytes).map(JWSAlgorithm.init(rawValue:)) }
             case 0x6B_6964?: self.keyID = try Self.string(slot, bytes, "kid")
             case 0x74_7970?: self.type = try Self.string(slot, bytes, "typ")
             case 0x63_7479?: self.contentType = try Self.string(slot, bytes, "cty")
@@ -92,15 +100,15 @@ public struct JWSHeader: Hashable, Sendable {
             }
         }
         guard let algorithm else { throw JOSEError.malformedHeader(reason: "header has no string \"alg\"") }
-        self.algorithm = JWSAlgorithm(rawValue: algorithm)
-        self.source = .scanned(bytes, index)
+        self.algorithm = algorithm
+        self.source = .scanned(bytes, range)
     }
 
     /// Whether the header has a member named `name`, found without building the members.
     func contains(_ name: String) -> Bool {
         switch self.source {
         case .object(let object): return object[name] != nil
-        case .scanned(let bytes, let index): return index.slot(named: name, in: bytes) != nil
+        case .scanned: return self.members[name] != nil
         }
     }
 

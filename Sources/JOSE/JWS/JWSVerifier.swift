@@ -15,6 +15,8 @@ public struct JWSVerifier: Sendable {
     public let allowedAlgorithms: Set<JWSAlgorithm>?
     /// `crit` extension names the caller processes itself.
     public let understoodCriticalHeaders: Set<String>
+    /// ``allowedAlgorithms`` as a bit per ``JWSAlgorithm`` identifier (bit 0, unsupported names, is never tested).
+    private let allowedIdentifiers: UInt32?
 
     /// Creates a verifier over explicit keys.
     /// - Parameters:
@@ -48,6 +50,7 @@ public struct JWSVerifier: Sendable {
         self.keys = keys
         self.skippedKeys = skipped
         self.allowedAlgorithms = algorithms.map { $0.filter { $0 != .none } }
+        self.allowedIdentifiers = algorithms.map { $0.reduce(0) { $0 | 1 << $1.identifier } }
         self.understoodCriticalHeaders = understood
     }
 
@@ -98,7 +101,7 @@ public struct JWSVerifier: Sendable {
             }
             throw JOSEError.algorithmNotAllowed(reason: "unsupported alg \"\(Reader.printable(algorithm.rawValue))\"")
         }
-        if let allowed = self.allowedAlgorithms, !allowed.contains(algorithm) {
+        if let allowed = self.allowedAlgorithms, let bits = self.allowedIdentifiers, bits & 1 << algorithm.identifier == 0 {
             let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
             throw JOSEError.algorithmNotAllowed(reason: "alg \(algorithm) is not allowed (allowed: \(list))")
         }

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+import Testing
+
+@testable import JOSE
+
+/// The verification fast paths (eight-character base64url steps, packed names, a Bloom filter for
+/// duplicate names, algorithms recognised from bytes) checked against plain reference logic.
+@Suite struct FastPathTests {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// A deliberately simple strict decoder: the reference the fast one must agree with.
+    private static func referenceDecode(_ text: [UInt8]) -> [UInt8]? {
+        guard text.count % 4 != 1 else { return nil }
+        var values: [UInt32] = []
+        for byte in text {
+            guard let index = self.alphabet.firstIndex(of: byte) else { return nil }
+            values.append(UInt32(index))
+        }
+        var output: [UInt8] = []
+        var bits: UInt32 = 0
+        var count = 0
+        for value in values {
+            bits = bits << 6 | value
+            count += 6
+            if count >= 8 {
+                count -= 8
+                output.append(UInt8(truncatingIfNeeded: bits >> UInt32(count)))
+            }
+        }
+        guard bits & ((1 << UInt32(count)) - 1) == 0 else { return nil }  // canonical trailing bits
+        return output
+    }
+
+    @Test("base64url agrees with a reference decoder on every length from 0 to 200")
+    func base64AgreesWithReference() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...200 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = Base64URL.encodeToBytes(bytes)
+            #expect(try Base64URL.decode(bytes: text) == bytes, "length \(length)")
+            #expect(Self.referenceDecode(text) == bytes)
+        }
+    }
+
+    @Test("a bad character anywhere in a long run is refused, in the eight-wide steps and the tail")
+    func base64BadCharacterEverywhere() throws {
+        let text = Base64URL.encodeToBytes([UInt8](repeating: 0xA5, count: 45))  // 60 characters
+        for position in 0..<text.count {
+            for bad in [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "."), 0x00, 0x80, 0xFF] {
+                var mutated = text
+                mutated[position] = bad
+                #expect(Self.referenceDecode(mutated) == nil)
+                let error = #expect(throws: JOSEError.self) { try Base64URL.decode(bytes: mutated) }
+                #expect(error?.code == .malformedBase64URL)
+                #expect(error?.reason.contains("offset \(position)") == true, "\(error?.reason ?? "")")
+            }
+        }
+    }
+
+    @Test("non-canonical trailing bits are refused after long runs too")
+    func base64NonCanonicalAfterLongRun() throws {
+        for prefix in [0, 8, 16, 24] {
+            let head = String(repeating: "A", count: prefix)
+            #expect(throws: JOSEError.self) { try Base64URL.decode(head + "QR") }
+            #expect(throws: JOSEError.self) { try Base64URL.decode(head + "QUJ") }
+            #expect(try Base64URL.decode(head + "QQ").last == 0x41)
+            #expect(Self.referenceDecode(Array((head + "QR").utf8)) == nil)
+        }
+    }
+
+    @Test("a compact token decodes each part up to its dot, at every part length")
+    func compactPartsAtEveryLength() throws {
+        for length in 0..<40 {
+            let payload = Array("{\"sub\":\"\(String(repeating: "x", count: length))\"}".utf8)
+            let signature = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+            let token = "\(UnitTokens.segment(#"{"alg":"HS256"}"#)).\(Base64URL.encode(payload)).\(Base64URL.encode(signature))"
+            let jws = try CompactJWS(token)
+            #expect(jws.payload == payload)
+            #expect(jws.signature == signature)
+            #expect(String(decoding: jws.signingInput, as: UTF8.self) == token.split(separator: ".").prefix(2).joined(separator: "."))
+        }
+    }
+
+    @Test("only the exact wire names are implemented algorithms")
+    func algorithmIdentifiers() {
+        for algorithm in JWSAlgorithm.supported {
+            #expect(JWSAlgorithm(rawValue: algorithm.rawValue) == algorithm)
+            #expect(JWSAlgorithm(rawValue: algorithm.rawValue).isSupported)
+            #expect(JWSAlgorithm.implemented(named: Array(algorithm.rawValue.utf8).span) == algorithm)
+        }
+        for name in ["\0RS256", "RS256\0", "rs256", "RS2560", "HS25", "", "none", "NONE", "Ed25519\0", "ES256K", "\0\0HS256"] {
+            let algorithm = JWSAlgorithm(rawValue: name)
+            #expect(!algorithm.isSupported, "\(name.debugDescription)")
+            #expect(!algorithm.isSymmetric)
+            #expect(!JWSAlgorithm.supported.contains(algorithm))
+            #expect(JWSAlgorithm.implemented(named: Array(name.utf8).span) == nil)
+        }
+        #expect(JWSAlgorithm(rawValue: "foo") == JWSAlgorithm(rawValue: "foo"))
+        #expect(JWSAlgorithm(rawValue: "foo") != JWSAlgorithm(rawValue: "bar"))
+        #expect(Set([JWSAlgorithm.hs256, JWSAlgorithm(rawValue: "HS256")]).count == 1)
+        #expect(JWSAlgorithm.hs256.isSymmetric && JWSAlgorithm.hs512.isSymmetric && !JWSAlgorithm.ed25519.isSymmetric)
+    }
+
+    @Test("a header read from a token equals the same header read from a JSON object")
+    func scannedHeaderEqualsParsedHeader() throws {
+        let json = #"{"alg":"ES256","kid":"k\u0031","typ":"JWT","cty":"x","crit":["exp"],"exp":1,"x5t":"t","n":[1,{"a":null}]}"#
+        let token = "\(UnitTokens.segment(json)).\(UnitTokens.segment("{}")).AA"
+        let scanned = try CompactJWS(token).header
+        let parsed = try JWSHeader(members: try JSONParser().parseObject(Array(json.utf8)))
+        #expect(scanned == parsed)
+        #expect(scanned.hashValue == parsed.hashValue)
+        #expect(scanned.keyID == "k1")
+        #expect(scanned.critical == ["exp"])
+        #expect(scanned.members.keys == ["alg", "kid", "typ", "cty", "crit", "exp", "x5t", "n"])
+        #expect(scanned.contains("exp") && !scanned.contains("nbf"))
+        var edited = scanned
+        edited.members["extra"] = .bool(true)
+        #expect(edited != scanned)
+        #expect(edited.members.count == 9)
+    }
+
+    @Test("an escaped alg is read as text: \\u0048S256 is HS256")
+    func escapedAlgorithm() throws {
+        let token = "\(UnitTokens.segment(#"{"alg":"\u0048S256"}"#)).\(UnitTokens.segment("{}")).AA"
+        #expect(try CompactJWS(token).header.algorithm == .hs256)
+    }
+
+    @Test("names sharing their first seven bytes are distinct; equal long names are duplicates")
+    func packedNamesAndDuplicates() throws {
+        let distinct = #"{"abcdefgh1":1,"abcdefgh2":2,"abcdefg":3,"abcdefgh":4}"#
+        let claims = try JWTClaims(payload: Array(distinct.utf8))
+        #expect(claims["abcdefgh2"] == .number(2))
+        #expect(claims["abcdefgh1"] == .number(1))
+        #expect(claims["abcdefg"] == .number(3))
+        #expect(claims["abcdefgh"] == .number(4))
+        #expect(claims["abcdefgh3"] == nil)
+        #expect(claims["abcdefgh"] != nil && !claims.contains("abcdefg2"))
+        for duplicate in [#"{"abcdefgh1":1,"abcdefgh1":2}"#, #"{"a":1,"b":2,"a":3}"#, #"{"ab\u0063":1,"abc":2}"#,
+            #"{"abc":1,"ab\u0063":2}"#] {
+            #expect(throws: JOSEError.self, "\(duplicate)") { try JWTClaims(payload: Array(duplicate.utf8)) }
+        }
+        // Names longer than 255 bytes (the packed length saturates) that differ only in length.
+        let long = String(repeating: "n", count: 300)
+        let longer = #"{"\#(long)":1,"\#(long)n":2}"#
+        let longClaims = try JWTClaims(payload: Array(longer.utf8))
+        #expect(longClaims[long] == .number(1))
+        #expect(longClaims[long + "n"] == .number(2))
+        #expect(longClaims[String(long.dropLast())] == nil)
+        #expect(throws: JOSEError.self) { try JWTClaims(payload: Array(#"{"\#(long)":1,"\#(long)":2}"#.utf8)) }
+    }
+
+    @Test("many distinct names, all checked through the Bloom filter, are accepted; one repeat is not")
+    func bloomFilterNoFalseAcceptance() throws {
+        // 15 names stay on the linear path (the set takes over at 16); every pair is tried as a repeat.
+        let names = (0..<15).map { "claim\($0)" }
+        let body = names.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",")
+        #expect(try JWTClaims(payload: Array("{\(body)}".utf8)).all.count == 15)
+        for repeated in names {
+            let json = "{\(body),\"\(repeated)\":99}"
+            #expect(throws: JOSEError.self, "\(repeated)") { try JWTClaims(payload: Array(json.utf8)) }
+        }
+    }
+
+    @Test("the value limit counts string values too")
+    func stringValuesCountTowardsTheLimit() throws {
+        let members = (0..<5000).map { "\"m\($0)\":\"v\"" }.joined(separator: ",")
+        let error = #expect(throws: JOSEError.self) { try JWTClaims(payload: Array("{\(members)}".utf8)) }
+        #expect(error?.code == .limitExceeded)
+        #expect(throws: JOSEError.self) { try JSONParser(limits: .token).parse(Array("{\(members)}".utf8)) }
+    }
+}
