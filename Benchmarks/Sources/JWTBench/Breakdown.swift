@@ -12,7 +12,15 @@ enum Breakdown {
         let claims = try JWTClaims(payload: payload)
         let verifier = workload.swiftOIDC
         let key = verifier.signatures.keys[0]
+        let parts = workload.token.split(separator: ".").map { Array($0.utf8) }
+        let headerJSON = try Base64URL.decode(bytes: parts[0])
+        let headerOnly = String(decoding: parts[0], as: UTF8.self) + ".."
         let stages: [(String, () throws -> Void)] = [
+            ("base64url of the three parts (\(parts.map(\.count).reduce(0, +)) characters)", {
+                for part in parts { _ = try Base64URL.decode(bytes: part) }
+            }),
+            ("header JSON alone (JSONParser, builds values)", { _ = try JSONParser(limits: .token).parse(headerJSON) }),
+            ("CompactJWS of the header alone (\"header..\")", { _ = try CompactJWS(headerOnly) }),
             ("CompactJWS(token): split, base64url, header", { _ = try CompactJWS(workload.token) }),
             ("JWTClaims(payload:): claims JSON scan", { _ = try JWTClaims(payload: payload) }),
             ("JWTClaimsValidator.validate: exp/iat/iss/aud", { try verifier.claims.validate(claims) }),

@@ -191,9 +191,19 @@ struct JSONObjectIndex: Sendable {
     /// The length of `bytes[start..<end]` (at most 255) in the top byte, and its first (up to seven)
     /// bytes below, the first one highest: `"exp"` is `0x0300_0000_0065_7870`.
     private static func pack(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        let length = end - start
+        let used = min(length, 7)
         var packed: UInt64 = 0
-        for index in start..<min(end, start + 7) { packed = packed << 8 | UInt64(bytes[index]) }
-        return UInt64(min(end - start, 255)) << 56 | packed
+        if start + 8 <= bytes.count {
+            // One eight-byte load (bytes past the name are shifted out), first byte highest.
+            let chunk = bytes.extracting(start..<(start + 8))
+            var word: UInt64 = 0
+            for offset in 0..<8 { word |= UInt64(chunk[offset]) << UInt64(offset * 8) }
+            packed = used == 0 ? 0 : word.byteSwapped >> UInt64(64 - 8 * used)
+        } else {
+            for index in start..<(start + used) { packed = packed << 8 | UInt64(bytes[index]) }
+        }
+        return UInt64(min(length, 255)) << 56 | packed
     }
 
     /// The decoded name of a slot as UTF-8 (the raw bytes when it has no escapes).

@@ -33,16 +33,16 @@ public struct JWTClaims: Hashable, Sendable {
 
     /// Parses claims from the JSON in `payload[range]` (a token's decoded payload, in place).
     init(json payload: [UInt8], in range: Range<Int>) throws {
+        let index: JSONObjectIndex
         do {
-            self.index = try JSONObjectIndex(payload, in: range, limits: .token, what: "JWT payload")
+            index = try JSONObjectIndex(payload, in: range, limits: .token, what: "JWT payload")
         } catch let error as JOSEError where error.code == .malformedJSON {
             throw JOSEError.invalidClaim(reason: "payload is not a JSON object (\(error.reason))")
         }
-        self.payload = payload
         var expiresAt: Double? = nil
         var notBefore: Double? = nil
         var issuedAt: Double? = nil
-        for slot in self.index.slots {
+        for slot in index.slots {
             switch JSONObjectIndex.shortName(slot, in: payload) {
             case 0x65_7870?: expiresAt = try Self.numericDate(slot, payload, "exp")
             case 0x6E_6266?: notBefore = try Self.numericDate(slot, payload, "nbf")
@@ -59,6 +59,8 @@ public struct JWTClaims: Hashable, Sendable {
                 continue
             }
         }
+        self.index = index
+        self.payload = payload
         self.expiresAt = expiresAt
         self.notBefore = notBefore
         self.issuedAt = issuedAt
