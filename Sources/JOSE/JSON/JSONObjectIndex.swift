@@ -114,12 +114,13 @@ struct JSONObjectIndex: Sendable {
                 guard values <= limits.maxValues else {
                     throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
                 }
+                let packedName = Self.pack(span, keyStart, keyEnd)
                 let slot = Slot(
                     keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
-                    hasEscapes: keyEscaped || valueEscaped, first: first, packedName: Self.pack(span, keyStart, keyEnd))
+                    hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName)
                 if slots.count < Reader.linearNameLimit {
                     // Equal names without escapes have equal packed names, so a clear bit proves a new name.
-                    let bit: UInt64 = 1 << ((slot.packedName &* 0x9E37_79B9_7F4A_7C15) >> 58)
+                    let bit: UInt64 = 1 << ((packedName &* 0x9E37_79B9_7F4A_7C15) >> 58)
                     anyEscapedName = anyEscapedName || keyEscaped
                     if anyEscapedName || seenNames & bit != 0 {
                         try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
@@ -132,7 +133,10 @@ struct JSONObjectIndex: Sendable {
                             reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
                     }
                 }
-                slots.append(slot)
+                slots.append(
+                    Slot(
+                        keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
+                        hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName))
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end else {
                     reader.index = index
