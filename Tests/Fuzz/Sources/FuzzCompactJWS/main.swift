@@ -8,14 +8,22 @@ let jwt = JWTVerifier(
     signatures: asymmetric, claims: JWTClaimsValidator(issuer: "joe", audience: "client", now: { 1_300_819_300 }))
 
 /// Compact JWS parsing and verification against the RFC example keys (whose own tokens are in the seed
-/// corpus): nothing may crash, `none` never verifies, and a verified token re-parses to the same parts.
+/// corpus): nothing may crash, `none` never verifies, a verified token re-parses to the same parts, and
+/// the header scanned from the token is the header the full JSON parser reads.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCompactJWS(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     let input = Fuzz.bytes(start, count)
     guard let jws = try? CompactJWS(bytes: input) else { return 0 }
     Fuzz.check(jws.signingInput.count < input.count, "signing input longer than the token")
-    _ = jws.header.keyID
-    _ = jws.header.critical
+    // The header read in one pass from the token equals the header read from fully parsed JSON.
+    let headerPart = input.prefix(while: { $0 != UInt8(ascii: ".") })
+    if let json = try? Base64URL.decode(bytes: headerPart),
+        let parsed = try? JWSHeader(members: JSONParser(limits: .token).parseObject(json))
+    {
+        Fuzz.check(parsed == jws.header, "the scanned header differs from the parsed one")
+    } else {
+        Fuzz.check(false, "a token was parsed whose header the full parser refuses")
+    }
     for verifier in [asymmetric, symmetric] {
         guard let verified = try? verifier.verify(jws) else { continue }
         Fuzz.check(jws.header.algorithm.rawValue.lowercased() != "none", "alg none verified")
