@@ -119,6 +119,41 @@ import Testing
         #expect(edited.members.count == 9)
     }
 
+    @Test(
+        "simple headers (read without the general index) mean what the full parser reads",
+        arguments: [
+            #"{"alg":"HS256"}"#, #" { "alg" : "HS256" , "kid" : "k 1" } "#, #"{"typ":"JWT","alg":"RS256","kid":"a"}"#,
+            #"{"alg":"ES256","kid":"k","typ":"JWT","cty":"x"}"#, #"{"alg":"ES256","x5t":"t","abcdefg":"7"}"#,
+            #"{"alg":"foo"}"#, #"{"alg":""}"#, #"{"kid":"k","alg":"EdDSA"}"#, #"{"alg":"RS256\u0000"}"#,
+            // Past the simple shape: five members, an eight-byte name, escapes, a number, crit.
+            #"{"alg":"ES256","kid":"k","typ":"JWT","cty":"x","x5t":"t"}"#, #"{"alg":"ES256","abcdefgh":"8"}"#,
+            #"{"alg":"ES2256"}"#, #"{"alg":"ES256","n":1}"#, #"{"alg":"ES256","crit":["b"],"b":"1"}"#,
+        ])
+    func simpleHeaders(json: String) throws {
+        let token = "\(UnitTokens.segment(json)).\(UnitTokens.segment("{}")).AA"
+        let scanned = try CompactJWS(token).header
+        let parsed = try JWSHeader(members: try JSONParser().parseObject(Array(json.utf8)))
+        #expect(scanned == parsed)
+        #expect(scanned.algorithm.rawValue == parsed.algorithm.rawValue)
+        #expect(scanned.members == parsed.members)
+    }
+
+    @Test(
+        "simple-looking headers that are wrong are refused as the general reader refuses them",
+        arguments: [
+            (#"{"alg":"HS256","alg":"none"}"#, JOSEError.Code.malformedJSON),
+            (#"{"kid":"a","alg":"HS256","kid":"b"}"#, .malformedJSON), (#"{"kid":"k"}"#, .malformedHeader),
+            (#"{"alg":"HS256","crit":"x"}"#, .malformedHeader), (#"{"alg":"HS256",}"#, .malformedJSON),
+            (#"{"alg":"HS256"} x"#, .malformedJSON), (#"{"alg":"HS256""#, .malformedJSON),
+            (#"{"alg":"HS256" "kid":"k"}"#, .malformedJSON), (#"{"alg":"HS\x"}"#, .malformedJSON),
+            ("{\"alg\":\"HS\u{01}256\"}", .malformedJSON), (#"{"alg":"HS256","kid":1}"#, .malformedHeader),
+        ])
+    func simpleHeadersRefused(json: String, code: JOSEError.Code) {
+        let token = "\(UnitTokens.segment(json)).\(UnitTokens.segment("{}")).AA"
+        let error = #expect(throws: JOSEError.self) { try CompactJWS(token) }
+        #expect(error?.code == code, "\(json): \(error?.reason ?? "")")
+    }
+
     @Test("an escaped alg is read as text: \\u0048S256 is HS256")
     func escapedAlgorithm() throws {
         let token = "\(UnitTokens.segment(#"{"alg":"\u0048S256"}"#)).\(UnitTokens.segment("{}")).AA"

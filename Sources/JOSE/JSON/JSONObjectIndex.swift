@@ -194,7 +194,7 @@ struct JSONObjectIndex: Sendable {
 
     /// The length of `bytes[start..<end]` (at most 255) in the top byte, and its first (up to seven)
     /// bytes below, the first one highest: `"exp"` is `0x0300_0000_0065_7870`.
-    private static func pack(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+    static func pack(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         let length = end - start
         let used = min(length, 7)
         var packed: UInt64 = 0

@@ -80,6 +80,21 @@ public struct JWSHeader: Hashable, Sendable {
     /// - Throws: ``JOSEError/Code/malformedJSON``, ``JOSEError/Code/limitExceeded``,
     ///   ``JOSEError/Code/malformedHeader``.
     init(json bytes: [UInt8], in range: Range<Int>) throws {
+        self.source = .scanned(bytes, range)
+        if let simple = Self.simpleMembers(bytes.span, in: range) {
+            guard let algorithm = simple.algorithm else {
+                throw JOSEError.malformedHeader(reason: "header has no string \"alg\"")
+            }
+            func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+            self.algorithm =
+                JWSAlgorithm.implemented(named: bytes.span.extracting(algorithm))
+                ?? JWSAlgorithm(rawValue: text(algorithm))
+            self.keyID = simple.keyID.map(text)
+            self.type = simple.type.map(text)
+            self.contentType = simple.contentType.map(text)
+            self.x509ThumbprintSHA1 = simple.x509ThumbprintSHA1.map(text)
+            return
+        }
         let index = try JSONObjectIndex(bytes, in: range, limits: .token, what: "JWS header")
         var algorithm: JWSAlgorithm? = nil
         for slot in index.slots {
@@ -101,7 +116,6 @@ public struct JWSHeader: Hashable, Sendable {
         }
         guard let algorithm else { throw JOSEError.malformedHeader(reason: "header has no string \"alg\"") }
         self.algorithm = algorithm
-        self.source = .scanned(bytes, range)
     }
 
     /// Whether the header has a member named `name`, found without building the members.
