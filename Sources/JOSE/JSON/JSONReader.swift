@@ -34,17 +34,6 @@ struct Reader {
         self.index = Self.endOfWhitespace(self.bytes.span, from: self.index, to: self.end)
     }
 
-    static func endOfWhitespace(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int {
-        var position = start
-        while position < end {
-            switch span[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
-            default: return position
-            }
-        }
-        return position
-    }
-
     mutating func readValue(depth: Int) throws -> JSONValue {
         self.values += 1
         guard self.values <= self.limits.maxValues else {
@@ -175,53 +164,6 @@ struct Reader {
         return value
     }
 
-    /// Validates a number (RFC 8259 §6, at most 64 characters) and moves past it, without converting it.
-    mutating func skipNumber() throws {
-        guard let after = Self.endOfNumber(self.bytes.span, from: self.index, to: self.end)?.end else {
-            throw self.error("invalid number")
-        }
-        guard after - self.index <= 64 else { throw self.error("number too long") }
-        self.index = after
-    }
-
-    /// The index after the number that starts at `start`, and whether it has neither fraction nor
-    /// exponent; `nil` when it is not a valid number.
-    static func endOfNumber(_ span: Span<UInt8>, from start: Int, to end: Int) -> (end: Int, isInteger: Bool)? {
-        func digits(from position: Int) -> Int {
-            var position = position
-            while position < end, span[position] &- 0x30 < 10 { position += 1 }
-            return position
-        }
-        var position = start
-        if span[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < end else { return nil }
-        if span[position] == UInt8(ascii: "0") {
-            position += 1
-        } else if span[position] &- 0x30 < 10 {
-            position = digits(from: position)
-        } else {
-            return nil
-        }
-        var isInteger = true
-        if position < end, span[position] == UInt8(ascii: ".") {
-            isInteger = false
-            let after = digits(from: position + 1)
-            guard after > position + 1 else { return nil }
-            position = after
-        }
-        if position < end, span[position] | 0x20 == UInt8(ascii: "e") {
-            isInteger = false
-            position += 1
-            if position < end, span[position] == UInt8(ascii: "+") || span[position] == UInt8(ascii: "-") {
-                position += 1
-            }
-            let after = digits(from: position)
-            guard after > position else { return nil }
-            position = after
-        }
-        return (position, isInteger)
-    }
-
     mutating func readString() throws -> String {
         self.index += 1  // opening quote
         let start = self.index
@@ -331,135 +273,6 @@ struct Reader {
         guard value >= lowest, let scalar = Unicode.Scalar(value) else { throw self.error("invalid UTF-8") }
         self.index += length
         return scalar
-    }
-
-    // MARK: Validating without building values
-
-    /// Validates one value and moves past it, building nothing (strings are checked as strictly as
-    /// ``readString()`` checks them).
-    mutating func skipValue(depth: Int) throws {
-        self.values += 1
-        guard self.values <= self.limits.maxValues else {
-            throw JOSEError.limitExceeded(reason: "JSON has more than \(self.limits.maxValues) values")
-        }
-        guard self.index < self.end else { throw self.error("unexpected end") }
-        switch self.bytes[self.index] {
-        case UInt8(ascii: "{"):
-            try self.checkDepth(depth + 1)
-            self.index += 1
-            self.skipWhitespace()
-            if self.index < self.end, self.bytes[self.index] == UInt8(ascii: "}") {
-                self.index += 1
-                return
-            }
-            // Nested objects are rare in claims: their names are built so duplicates are caught here too.
-            var names: [String] = []
-            var nameSet = Set<[UInt8]>()  // filled once the names outgrow the linear scan
-            while true {
-                self.skipWhitespace()
-                guard self.index < self.end, self.bytes[self.index] == UInt8(ascii: "\"") else {
-                    throw self.error("expected member name")
-                }
-                let name = try self.readString()
-                if names.count < Self.linearNameLimit {
-                    guard !names.contains(where: { ExactText.equal($0, name) }) else {
-                        throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(name))\"")
-                    }
-                    names.append(name)
-                } else {
-                    if nameSet.isEmpty { nameSet = Set(names.map { Array($0.utf8) }) }
-                    guard nameSet.insert(Array(name.utf8)).inserted else {
-                        throw JOSEError.malformedJSON(reason: "duplicate member \"\(Self.printable(name))\"")
-                    }
-                }
-                self.skipWhitespace()
-                guard self.index < self.end, self.bytes[self.index] == UInt8(ascii: ":") else {
-                    throw self.error("expected ':'")
-                }
-                self.index += 1
-                self.skipWhitespace()
-                try self.skipValue(depth: depth + 1)
-                self.skipWhitespace()
-                guard self.index < self.end else { throw self.error("unterminated object") }
-                if self.bytes[self.index] == UInt8(ascii: ",") {
-                    self.index += 1
-                } else if self.bytes[self.index] == UInt8(ascii: "}") {
-                    self.index += 1
-                    return
-                } else {
-                    throw self.error("expected ',' or '}'")
-                }
-            }
-        case UInt8(ascii: "["):
-            try self.checkDepth(depth + 1)
-            self.index += 1
-            self.skipWhitespace()
-            if self.index < self.end, self.bytes[self.index] == UInt8(ascii: "]") {
-                self.index += 1
-                return
-            }
-            while true {
-                self.skipWhitespace()
-                try self.skipValue(depth: depth + 1)
-                self.skipWhitespace()
-                guard self.index < self.end else { throw self.error("unterminated array") }
-                if self.bytes[self.index] == UInt8(ascii: ",") {
-                    self.index += 1
-                } else if self.bytes[self.index] == UInt8(ascii: "]") {
-                    self.index += 1
-                    return
-                } else {
-                    throw self.error("expected ',' or ']'")
-                }
-            }
-        case UInt8(ascii: "\""): _ = try self.skipString()
-        case UInt8(ascii: "t"): try self.expectLiteral("true")
-        case UInt8(ascii: "f"): try self.expectLiteral("false")
-        case UInt8(ascii: "n"): try self.expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try self.readNumber()  // range-checked too
-        default: throw self.error("unexpected character")
-        }
-    }
-
-    /// Validates a string and moves past it; returns whether it holds escapes. Plain ASCII strings,
-    /// the common case, are checked without building anything.
-    mutating func skipString() throws -> Bool {
-        if let after = Self.endOfPlainString(self.bytes.span, from: self.index + 1, to: self.end) {
-            self.index = after
-            return false
-        }
-        _ = try self.readString()
-        return true
-    }
-
-    /// The index after the closing quote of a string of printable ASCII without escapes that starts at
-    /// `start`, or `nil` when the string needs the full reader.
-    static func endOfPlainString(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
-        var position = start
-        // Eight bytes at a time while none is special (SWAR: "has a byte less than n / equal to c").
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while position &+ 8 <= end {
-            let chunk = span.extracting(position..<(position &+ 8))
-            var word: UInt64 = 0
-            for offset in 0..<8 { word |= UInt64(chunk[offset]) << UInt64(offset &* 8) }
-            let quote = word ^ (ones &* 0x22)  // zero bytes where word has '"'
-            let backslash = word ^ (ones &* 0x5C)  // zero bytes where word has '\\'
-            let control = (word &- ones &* 0x20) & ~word  // a byte below 0x20
-            let special = control | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | word  // word: >= 0x80
-            if special & highs != 0 { break }
-            position &+= 8
-        }
-        while position < end {
-            let byte = span[position]
-            // One test for the plain case: printable ASCII other than the quote and the backslash.
-            if byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                position += 1
-                continue
-            }
-            return byte == UInt8(ascii: "\"") ? position + 1 : nil
-        }
-        return nil
     }
 
     /// A key safe to show in an error: at most 32 printable ASCII characters.
