@@ -25,7 +25,9 @@ struct JWTBench {
         }
         let algorithms: [JOSE.JWSAlgorithm] = [.rs256, .ps256, .es256, .es384, .edDSA, .hs256]
         let selected = ProcessInfo.processInfo.environment["BENCH_ALGS"].map { $0.split(separator: ",").map(String.init) }
-        print("JWT verification, single thread; warm-up \(Measure.warmup) s, median of \(Measure.runs) runs of \(Measure.runSeconds) s")
+        print(
+            "JWT verification, single thread; warm-up \(Measure.warmup) s, then \(Measure.runs) runs of \(Measure.runSeconds) s "
+                + "per contender, interleaved; medians (ratios: median of the per-run ratios)")
         print("")
         print("| alg | swift-oidc ops/s | jwt-kit ops/s | openssl-c ops/s | vs jwt-kit | vs openssl-c | allocs/op |")
         print("|---|---:|---:|---:|---:|---:|---:|")
@@ -34,9 +36,12 @@ struct JWTBench {
         for algorithm in algorithms where selected?.contains(algorithm.rawValue) ?? true {
             let workload = try await Workload.make(algorithm)
             try await workload.check()
-            let ours = try Measure.opsPerSecond { _ = try workload.swiftOIDC.verify(workload.token) }
-            let peer = try await Measure.opsPerSecond { _ = try await workload.jwtKit.verify(workload.token, as: BenchPayload.self) }
-            let limit = Measure.opsPerSecond { precondition(workload.verifyBaseline()) }
+            let runs = try await Measure.interleavedRuns([
+                .sync { _ = try workload.swiftOIDC.verify(workload.token) },
+                .async { _ = try await workload.jwtKit.verify(workload.token, as: BenchPayload.self) },
+                .sync { precondition(workload.verifyBaseline()) },
+            ])
+            let (ours, peer, limit) = (Measure.median(runs[0]), Measure.median(runs[1]), Measure.median(runs[2]))
             let allocations = try Measure.allocationsPerCall { _ = try workload.swiftOIDC.verify(workload.token) }
             let key = workload.swiftOIDC.signatures.keys[0]
             let crypto = Measure.allocationsPerCall {
@@ -48,7 +53,8 @@ struct JWTBench {
                     allocations - crypto, baselineAllocations))
             print(
                 "| \(algorithm) | \(Self.format(ours)) | \(Self.format(peer)) | \(Self.format(limit)) | "
-                    + "\(Self.ratio(ours, peer)) | \(Self.ratio(ours, limit)) | \(String(format: "%.1f", allocations)) |")
+                    + "\(String(format: "%.2f", Measure.medianRatio(runs[0], runs[1]))) | "
+                    + "\(String(format: "%.2f", Measure.medianRatio(runs[0], runs[2]))) | \(String(format: "%.1f", allocations)) |")
             twoThread.append((algorithm.rawValue, ours, try await Self.twoThreads(workload)))
         }
         print("")

@@ -16,12 +16,34 @@ enum Measure {
         return self.median(results)
     }
 
-    /// The same for an async body.
-    static func opsPerSecond(_ body: () async throws -> Void) async rethrows -> Double {
-        try await self.loop(seconds: self.warmup, body)
-        var results: [Double] = []
-        for _ in 0..<self.runs { results.append(try await self.loop(seconds: self.runSeconds, body)) }
-        return self.median(results)
+    /// A contender's body: timed in a plain loop when synchronous, so no async call is added to it.
+    enum Body {
+        case sync(() throws -> Void)
+        case async(() async throws -> Void)
+
+        func loop(seconds: Double) async throws -> Double {
+            switch self {
+            case .sync(let body): return try Measure.loop(seconds: seconds, body)
+            case .async(let body): return try await Measure.loop(seconds: seconds, body)
+            }
+        }
+    }
+
+    /// Runs the contenders in turn, run by run (A B C, A B C, ...), after warming each up: a burst of noise
+    /// on a shared machine then hits all of them instead of one contender's whole block.
+    /// - Returns: each contender's operations per second, one per run.
+    static func interleavedRuns(_ bodies: [Body]) async throws -> [[Double]] {
+        for body in bodies { _ = try await body.loop(seconds: self.warmup) }
+        var results = Array(repeating: [Double](), count: bodies.count)
+        for _ in 0..<self.runs {
+            for (index, body) in bodies.enumerated() { results[index].append(try await body.loop(seconds: self.runSeconds)) }
+        }
+        return results
+    }
+
+    /// The median of per-run ratios `a[i] / b[i]` of two interleaved contenders.
+    static func medianRatio(_ a: [Double], _ b: [Double]) -> Double {
+        self.median(zip(a, b).map { $0 / $1 })
     }
 
     @discardableResult
