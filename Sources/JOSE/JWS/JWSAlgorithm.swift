@@ -16,7 +16,7 @@ public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
 
     /// Equal when the wire names are equal, code unit for code unit.
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.identifier == rhs.identifier && (lhs.identifier != 0 || lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8))
+        lhs.identifier == rhs.identifier && (lhs.identifier != 0 || ExactText.equal(lhs.rawValue, rhs.rawValue))
     }
 
     /// Hashes the wire name.
