@@ -107,20 +107,28 @@ public struct JWSVerifier: Sendable {
         }
     }
 
+    /// Every `crit` name must be an understood extension present in the header, compared exactly.
+    ///
+    /// The header's member names are collected once: `crit` comes from an unverified token and may list
+    /// thousands of names, so a lookup per name over the whole header would be quadratic.
     private func checkCritical(_ header: JWSHeader) throws {
         guard let critical = header.critical else { return }
-        let registered: Set<String> = [
-            "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
-        ]
+        let registered: Set<[UInt8]> = Set(
+            ["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip"].map {
+                Array($0.utf8)
+            })
+        let understood = Set(self.understoodCriticalHeaders.map { Array($0.utf8) })
+        let present = Set(header.members.keys.map { Array($0.utf8) })
         for name in critical {
             let shown = Reader.printable(name)  // unverified: 32 ASCII characters at most, controls as "?"
-            if registered.contains(name) {
+            let bytes = Array(name.utf8)
+            if registered.contains(bytes) {
                 throw JOSEError.unsupportedCriticalHeader(reason: "crit lists registered header \"\(shown)\"")
             }
-            guard self.understoodCriticalHeaders.contains(name) else {
+            guard understood.contains(bytes) else {
                 throw JOSEError.unsupportedCriticalHeader(reason: "crit extension \"\(shown)\" is not understood")
             }
-            guard header.contains(name) else {
+            guard present.contains(bytes) else {
                 throw JOSEError.unsupportedCriticalHeader(reason: "crit extension \"\(shown)\" is absent from the header")
             }
         }
