@@ -27,6 +27,24 @@ import Testing
         #expect(throws: JOSEError.limitExceeded(reason: "")) { try JSONObjectIndex(Array(many.utf8), limits: .token, what: "t") }
     }
 
+    @Test("the index counts depth and values exactly as the parser does, at every small limit")
+    func limitsMatchTheParser() {
+        let documents = [#"{}"#, #"{"a":1}"#, #"{"a":[1]}"#, #"{"a":{"b":"c"}}"#, #"{"a":"x","b":"y","c":"z"}"#]
+        for document in documents {
+            let bytes = Array(document.utf8)
+            for depth in 0...3 {
+                for values in 0...4 {
+                    let limits = JSONParser.Limits(maxBytes: 1024, maxDepth: depth, maxValues: values)
+                    let parsed = Result { try JSONParser(limits: limits).parseObject(bytes) }
+                    let indexed = Result { try JSONObjectIndex(bytes, limits: limits, what: "t") }
+                    #expect(
+                        (try? parsed.get()) == nil ? (try? indexed.get()) == nil : (try? indexed.get()) != nil,
+                        "\(document) depth \(depth) values \(values)")
+                }
+            }
+        }
+    }
+
     @Test("claims read through the index equal the fully parsed object")
     func sameValues() throws {
         let text = #"{"iss":"https://op.example.com","aud":["a","b\u00e9"],"exp":1767225900,"n\u00e4me":"J\u00fcrgen","nested":{"k":[true,null,1.5e3]}}"#

@@ -50,7 +50,12 @@ struct JSONObjectIndex: Sendable {
             _ = try JSONParser(limits: limits).parse(Array(bytes[range]))
             throw JOSEError.malformedJSON(reason: "\(what) is not a JSON object")
         }
+        // The object itself counts as depth 1 and as one value, as JSONParser counts it.
+        try reader.checkDepth(1)
         var values = 1
+        guard values <= limits.maxValues else {
+            throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
+        }
         var slots: [Slot] = []
         slots.reserveCapacity(16)
         var names = Set<[UInt8]>()  // filled once the slots outgrow the linear duplicate scan
