@@ -22,32 +22,30 @@ public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
     /// Hashes the wire name.
     public func hash(into hasher: inout Hasher) { hasher.combine(self.rawValue) }
 
-    /// The implemented algorithms' wire names, packed big-endian into an integer, in identifier order.
+    /// The implemented algorithms' wire names as packed names (``JSONObjectIndex/pack(_:_:_:)``: the
+    /// length and up to seven bytes, exact for every one of them), in identifier order.
     private static let packedNames: [UInt64] = [
         "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
         "HS256", "HS384", "HS512",
-    ].map { Self.pack($0.utf8.span) ?? 0 }
+    ].map { Self.packed($0.utf8.span) }
 
     /// The implemented algorithm spelled by `bytes` (the UTF-8 of an `alg` value), found without
     /// building a string; `nil` for any other name.
     static func implemented(named bytes: Span<UInt8>) -> JWSAlgorithm? {
-        guard let packed = Self.pack(bytes), let index = Self.packedNames.firstIndex(of: packed) else { return nil }
-        return Self.supported[index]
+        Self.position(of: bytes).map { Self.supported[$0] }
     }
 
     private static func identifier(of name: String) -> UInt8 {
-        guard let packed = Self.pack(name.utf8.span), let index = Self.packedNames.firstIndex(of: packed) else { return 0 }
-        return UInt8(index + 1)
+        Self.position(of: name.utf8.span).map { UInt8($0 + 1) } ?? 0
     }
 
-    /// Up to seven bytes and their count as one integer (`"\0RS256"` and `"RS256"` differ); `nil` for
-    /// longer names (no implemented one is).
-    private static func pack(_ bytes: Span<UInt8>) -> UInt64? {
-        guard bytes.count <= 7 else { return nil }
-        var packed = UInt64(bytes.count)
-        for index in 0..<bytes.count { packed = packed << 8 | UInt64(bytes[index]) }
-        return packed
+    /// The index in ``supported`` of the algorithm named `bytes`. Names longer than seven bytes pack only
+    /// a prefix, but their length keeps them apart from every implemented name.
+    private static func position(of bytes: Span<UInt8>) -> Int? {
+        Self.packedNames.firstIndex(of: Self.packed(bytes))
     }
+
+    private static func packed(_ bytes: Span<UInt8>) -> UInt64 { JSONObjectIndex.pack(bytes, 0, bytes.count) }
 
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     public static let rs256 = Self(rawValue: "RS256")

@@ -118,14 +118,6 @@ public struct JWSHeader: Hashable, Sendable {
         self.algorithm = algorithm
     }
 
-    /// Whether the header has a member named `name`, found without building the members.
-    func contains(_ name: String) -> Bool {
-        switch self.source {
-        case .object(let object): return object[name] != nil
-        case .scanned: return self.members[name] != nil
-        }
-    }
-
     /// Equal when every member is equal (and so every typed property read from them).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.algorithm == rhs.algorithm && lhs.keyID == rhs.keyID && lhs.type == rhs.type

@@ -107,16 +107,19 @@ public struct JWSVerifier: Sendable {
         }
     }
 
+    /// The header names RFC 7515/7516 register, which `crit` must not list (RFC 7515 §4.1.11), as UTF-8.
+    private static let registeredHeaderNames: Set<[UInt8]> = Set(
+        ["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip"].map {
+            Array($0.utf8)
+        })
+
     /// Every `crit` name must be an understood extension present in the header, compared exactly.
     ///
     /// The header's member names are collected once: `crit` comes from an unverified token and may list
     /// thousands of names, so a lookup per name over the whole header would be quadratic.
     private func checkCritical(_ header: JWSHeader) throws {
         guard let critical = header.critical else { return }
-        let registered: Set<[UInt8]> = Set(
-            ["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip"].map {
-                Array($0.utf8)
-            })
+        let registered = Self.registeredHeaderNames
         let understood = Set(self.understoodCriticalHeaders.map { Array($0.utf8) })
         let present = Set(header.members.keys.map { Array($0.utf8) })
         for name in critical {
