@@ -73,13 +73,16 @@ struct JSONObjectIndex: Sendable {
                 }
                 let keyStart = index + 1
                 var keyEscaped = false
-                if let after = Reader.endOfPlainString(span, from: keyStart, to: end) {
-                    index = after
+                let packedName: UInt64
+                if let name = Reader.endOfPlainName(span, from: keyStart, to: end) {
+                    index = name.end
+                    packedName = name.packed
                 } else {
                     reader.index = index
                     _ = try reader.readString()
                     index = reader.index
                     keyEscaped = true
+                    packedName = Self.pack(span, keyStart, index - 1)
                 }
                 let keyEnd = index - 1
                 index = Reader.endOfWhitespace(span, from: index, to: end)
@@ -119,7 +122,6 @@ struct JSONObjectIndex: Sendable {
                 guard values <= limits.maxValues else {
                     throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
                 }
-                let packedName = Self.pack(span, keyStart, keyEnd)
                 let slot = Slot(
                     keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
                     hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName)
@@ -138,10 +140,7 @@ struct JSONObjectIndex: Sendable {
                             reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
                     }
                 }
-                slots.append(
-                    Slot(
-                        keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
-                        hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName))
+                slots.append(slot)
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end else {
                     reader.index = index
@@ -202,16 +201,17 @@ struct JSONObjectIndex: Sendable {
     static func pack(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         let length = end - start
         let used = min(length, 7)
+        // One eight-byte load when there is room (bytes past the name are shifted out).
+        if start + 8 <= bytes.count { return Self.pack(word: Reader.word(bytes, at: start), length: length) }
         var packed: UInt64 = 0
-        if start + 8 <= bytes.count {
-            // One eight-byte load (bytes past the name are shifted out), first byte highest.
-            let chunk = bytes.extracting(start..<(start + 8))
-            var word: UInt64 = 0
-            for offset in 0..<8 { word |= UInt64(chunk[offset]) << UInt64(offset * 8) }
-            packed = used == 0 ? 0 : word.byteSwapped >> UInt64(64 - 8 * used)
-        } else {
-            for index in start..<(start + used) { packed = packed << 8 | UInt64(bytes[index]) }
-        }
+        for index in start..<(start + used) { packed = packed << 8 | UInt64(bytes[index]) }
+        return UInt64(min(length, 255)) << 56 | packed
+    }
+
+    /// ``pack(_:_:_:)`` of a name of `length` bytes whose first eight bytes are `word` (first byte lowest).
+    static func pack(word: UInt64, length: Int) -> UInt64 {
+        let used = min(length, 7)
+        let packed = used == 0 ? 0 : word.byteSwapped >> UInt64(64 - 8 * used)
         return UInt64(min(length, 255)) << 56 | packed
     }
 

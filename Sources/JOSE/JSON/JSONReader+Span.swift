@@ -57,18 +57,10 @@ extension Reader {
     /// `start`, or `nil` when the string needs the full reader.
     static func endOfPlainString(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
         var position = start
-        // Eight bytes at a time while none is special (SWAR: "has a byte less than n / equal to c").
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Eight bytes at a time; the first special byte ends the string if it is the quote.
         while position &+ 8 <= end {
-            let chunk = span.extracting(position..<(position &+ 8))
-            var word: UInt64 = 0
-            for offset in 0..<8 { word |= UInt64(chunk[offset]) << UInt64(offset &* 8) }
-            let quote = word ^ (ones &* 0x22)  // zero bytes where word has '"'
-            let backslash = word ^ (ones &* 0x5C)  // zero bytes where word has '\\'
-            let control = (word &- ones &* 0x20) & ~word  // a byte below 0x20
-            let special = control | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | word  // word: >= 0x80
-            if special & highs != 0 { break }
+            let special = Self.specialBytes(Self.word(span, at: position))
+            if special != 0 { return Self.endAtQuote(span, position &+ special.trailingZeroBitCount >> 3) }
             position &+= 8
         }
         while position < end {
@@ -81,5 +73,48 @@ extension Reader {
             return byte == UInt8(ascii: "\"") ? position + 1 : nil
         }
         return nil
+    }
+
+    /// ``endOfPlainString(_:from:to:)`` for a member name, with the name packed as
+    /// ``JSONObjectIndex/pack(_:_:_:)`` packs it, from the same eight-byte load.
+    static func endOfPlainName(_ span: Span<UInt8>, from start: Int, to end: Int) -> (end: Int, packed: UInt64)? {
+        guard start &+ 8 <= end else {
+            guard let after = Self.endOfPlainString(span, from: start, to: end) else { return nil }
+            return (after, JSONObjectIndex.pack(span, start, after - 1))
+        }
+        let word = Self.word(span, at: start)
+        let special = Self.specialBytes(word)
+        if special != 0 {
+            let length = special.trailingZeroBitCount >> 3
+            guard let after = Self.endAtQuote(span, start &+ length) else { return nil }
+            return (after, JSONObjectIndex.pack(word: word, length: length))
+        }
+        guard let after = Self.endOfPlainString(span, from: start &+ 8, to: end) else { return nil }
+        return (after, JSONObjectIndex.pack(word: word, length: after - 1 - start))
+    }
+
+    /// The eight bytes at `position` as one integer, the first byte lowest (one load).
+    static func word(_ span: Span<UInt8>, at position: Int) -> UInt64 {
+        let chunk = span.extracting(position..<(position &+ 8))
+        var word: UInt64 = 0
+        for offset in 0..<8 { word |= UInt64(chunk[offset]) << UInt64(offset &* 8) }
+        return word
+    }
+
+    /// The high bit of each byte of `word` that ends a plain string (the quote, the backslash, a control
+    /// character, a byte of 0x80 or more), exact for the lowest flagged byte (SWAR "has a byte less
+    /// than n / equal to c"; borrows can only flag bytes above a true one).
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)  // zero bytes where word has '"'
+        let backslash = word ^ (ones &* 0x5C)  // zero bytes where word has '\\'
+        let control = (word &- ones &* 0x20) & ~word  // a byte below 0x20
+        let special = control | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | word  // word: >= 0x80
+        return special & 0x8080_8080_8080_8080
+    }
+
+    /// The index after the quote at `position`, or `nil` when the byte there is another special one.
+    private static func endAtQuote(_ span: Span<UInt8>, _ position: Int) -> Int? {
+        span[position] == UInt8(ascii: "\"") ? position &+ 1 : nil
     }
 }

@@ -26,8 +26,9 @@ extension JWSHeader {
         var members = SimpleMembers()
         while count < 4, index < end, span[index] == UInt8(ascii: "\"") {
             let keyStart = index + 1
-            guard let afterKey = Reader.endOfPlainString(span, from: keyStart, to: end), afterKey - 1 - keyStart <= 7
+            guard let key = Reader.endOfPlainName(span, from: keyStart, to: end), key.end - 1 - keyStart <= 7
             else { return nil }
+            let afterKey = key.end
             index = Reader.endOfWhitespace(span, from: afterKey, to: end)
             guard index < end, span[index] == UInt8(ascii: ":") else { return nil }
             index = Reader.endOfWhitespace(span, from: index + 1, to: end)
@@ -35,7 +36,7 @@ extension JWSHeader {
                 let afterValue = Reader.endOfPlainString(span, from: index + 1, to: end)
             else { return nil }
             let value = (index + 1)..<(afterValue - 1)
-            let name = JSONObjectIndex.pack(span, keyStart, afterKey - 1)  // exact for names of up to seven bytes
+            let name = key.packed  // exact for names of up to seven bytes
             for earlier in 0..<count where names[earlier] == name { return nil }
             names[count] = name
             count += 1
