@@ -203,4 +203,74 @@ import Testing
         #expect(error?.code == .limitExceeded)
         #expect(throws: JOSEError.self) { try JSONParser(limits: .token).parse(Array("{\(members)}".utf8)) }
     }
+    /// The reference for the string scanners: the index after the closing quote of a string of printable
+    /// ASCII without escapes starting at `start`, or `nil`.
+    private static func referenceEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        var position = start
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { return position + 1 }
+            guard (0x20..<0x80).contains(byte), byte != UInt8(ascii: "\\") else { return nil }
+            position += 1
+        }
+        return nil
+    }
+
+    @Test("the word-wise string scanners end exactly where a byte-wise scan ends, for a special byte anywhere")
+    func stringScannersAgreeWithReference() {
+        let specials: [UInt8] = [UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00, 0x1F, 0x80, 0xFF]
+        for length in 0...24 {
+            for special in specials {
+                for position in 0...length {
+                    // `length` plain bytes with `special` at `position` (or none), a closing quote, more bytes.
+                    var body = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+                    if position < length { body[position] = special }
+                    let bytes = body + Array(#"":1,"b"}"#.utf8)
+                    let expected = Self.referenceEnd(bytes, from: 0)
+                    let span = bytes.span
+                    #expect(Reader.endOfPlainString(span, from: 0, to: bytes.count) == expected, "\(length) \(special) \(position)")
+                    let name = Reader.endOfPlainName(span, from: 0, to: bytes.count)
+                    #expect(name?.end == expected)
+                    if let end = expected, let name {
+                        #expect(name.packed == JSONObjectIndex.pack(span, 0, end - 1), "\(length) \(position)")
+                    }
+                    // The same string ending right at the end of the range (no room for a full word).
+                    let short = Array(bytes.prefix(expected ?? bytes.count))
+                    #expect(Reader.endOfPlainString(short.span, from: 0, to: short.count) == expected.map { _ in short.count })
+                }
+            }
+        }
+    }
+
+    @Test("kid matching is exact: bytes from a token, decoded text from an escaped kid, no Unicode equivalence")
+    func keyIDMatching() throws {
+        let secret = Array(repeating: UInt8(7), count: 32)
+        let signer = try SigningKey(hmacSecret: secret, algorithm: .hs256)
+        let verifier = try JWSVerifier(keys: [try VerificationKey(hmacSecret: secret, keyID: "K", algorithm: .hs256)])
+        for (header, accepted) in [
+            (#"{"alg":"HS256","kid":"K"}"#, true), (#"{"alg":"HS256","kid":"\u004B"}"#, true),
+            (#"{"alg":"HS256","kid":"\u212A"}"#, false), (#"{"alg":"HS256","kid":"K "}"#, false),
+            (#"{"alg":"HS256","kid":"k"}"#, false), (#"{"alg":"HS256","kid":""}"#, false),
+        ] {
+            let token = try UnitTokens.signed(header: header, key: signer, algorithm: .hs256)
+            if accepted {
+                #expect(try verifier.verify(token).header.keyID == "K", "\(header)")
+            } else {
+                let error = #expect(throws: JOSEError.self, "\(header)") { try verifier.verify(token) }
+                #expect(error?.code == .keyNotFound, "\(header)")
+            }
+        }
+    }
+
+    @Test("a header read from a token keeps its kid and typ when its members are replaced")
+    func editedScannedHeaderKeepsTypedMembers() throws {
+        let token = "\(UnitTokens.segment(#"{"alg":"HS256","kid":"key-1","typ":"JWT"}"#)).\(UnitTokens.segment("{}")).AA"
+        var header = try CompactJWS(token).header
+        #expect(header.hasKeyID("key-1") && !header.hasKeyID("key-2") && !header.hasKeyID(nil))
+        header.members = ["alg": "HS256"]
+        #expect(header.keyID == "key-1" && header.type == "JWT" && header.algorithm == .hs256)
+        #expect(header.hasKeyID("key-1"))
+        header.keyID = nil
+        #expect(!header.hasKeyID && header.keyID == nil && header.type == "JWT")
+    }
 }

@@ -43,7 +43,12 @@ struct JSONObjectIndex: Sendable {
         }
         let span = bytes.span
         let end = range.upperBound
-        var reader = Reader(bytes: bytes, range: range, limits: limits)  // slow paths and error offsets
+        // The full reader, for slow paths and error offsets; made only when needed (it holds a reference).
+        func reader(at index: Int) -> Reader {
+            var reader = Reader(bytes: bytes, range: range, limits: limits)
+            reader.index = index
+            return reader
+        }
         var index = Reader.endOfWhitespace(span, from: range.lowerBound, to: end)
         guard index < end, span[index] == UInt8(ascii: "{") else {
             // Let the full parser name the problem (or say it is not an object).
@@ -51,7 +56,9 @@ struct JSONObjectIndex: Sendable {
             throw JOSEError.malformedJSON(reason: "\(what) is not a JSON object")
         }
         // The object itself counts as depth 1 and as one value, as JSONParser counts it.
-        try reader.checkDepth(1)
+        guard limits.maxDepth >= 1 else {
+            throw JOSEError.limitExceeded(reason: "JSON nesting deeper than \(limits.maxDepth)")
+        }
         var values = 1
         guard values <= limits.maxValues else {
             throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
@@ -68,8 +75,7 @@ struct JSONObjectIndex: Sendable {
             while true {
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end, span[index] == UInt8(ascii: "\"") else {
-                    reader.index = index
-                    throw reader.error("expected member name")
+                    throw reader(at: index).error("expected member name")
                 }
                 let keyStart = index + 1
                 var keyEscaped = false
@@ -78,24 +84,22 @@ struct JSONObjectIndex: Sendable {
                     index = name.end
                     packedName = name.packed
                 } else {
-                    reader.index = index
-                    _ = try reader.readString()
-                    index = reader.index
+                    var slow = reader(at: index)
+                    _ = try slow.readString()
+                    index = slow.index
                     keyEscaped = true
                     packedName = Self.pack(span, keyStart, index - 1)
                 }
                 let keyEnd = index - 1
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end, span[index] == UInt8(ascii: ":") else {
-                    reader.index = index
-                    throw reader.error("expected ':'")
+                    throw reader(at: index).error("expected ':'")
                 }
                 index = Reader.endOfWhitespace(span, from: index + 1, to: end)
                 let valueStart = index
                 var valueEscaped = false
                 guard index < end else {
-                    reader.index = index
-                    throw reader.error("unexpected end")
+                    throw reader(at: index).error("unexpected end")
                 }
                 let first = span[index]
                 if first == UInt8(ascii: "\""), let after = Reader.endOfPlainString(span, from: index + 1, to: end) {
@@ -107,17 +111,17 @@ struct JSONObjectIndex: Sendable {
                     values += 1
                     index = number.end
                 } else {
-                    reader.index = index
-                    reader.values = values
+                    var slow = reader(at: index)
+                    slow.values = values
                     if first == UInt8(ascii: "\"") {
-                        reader.values += 1
-                        _ = try reader.readString()
+                        slow.values += 1
+                        _ = try slow.readString()
                         valueEscaped = true
                     } else {
-                        try reader.skipValue(depth: 1)
+                        try slow.skipValue(depth: 1)
                     }
-                    index = reader.index
-                    values = reader.values
+                    index = slow.index
+                    values = slow.values
                 }
                 guard values <= limits.maxValues else {
                     throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
@@ -143,8 +147,7 @@ struct JSONObjectIndex: Sendable {
                 slots.append(slot)
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end else {
-                    reader.index = index
-                    throw reader.error("unterminated object")
+                    throw reader(at: index).error("unterminated object")
                 }
                 if span[index] == UInt8(ascii: ",") {
                     index += 1
@@ -152,15 +155,13 @@ struct JSONObjectIndex: Sendable {
                     index += 1
                     break
                 } else {
-                    reader.index = index
-                    throw reader.error("expected ',' or '}'")
+                    throw reader(at: index).error("expected ',' or '}'")
                 }
             }
         }
         index = Reader.endOfWhitespace(span, from: index, to: end)
         guard index == end else {
-            reader.index = index
-            throw reader.error("trailing content")
+            throw reader(at: index).error("trailing content")
         }
         self.slots = slots
     }

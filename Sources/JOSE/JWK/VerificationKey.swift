@@ -11,6 +11,8 @@ public struct VerificationKey: Sendable {
         let keyID: String?
         let kind: KeyKind
         let algorithms: [JWSAlgorithm]
+        /// ``algorithms`` as a bit per identifier: `fits` is one test on the verification path.
+        let algorithmBits: UInt32
         let jwk: JWK
         let backing: KeyBacking
 
@@ -18,6 +20,7 @@ public struct VerificationKey: Sendable {
             self.keyID = keyID
             self.kind = kind
             self.algorithms = algorithms
+            self.algorithmBits = algorithms.reduce(0) { $1.isSupported ? $0 | 1 << $1.identifier : $0 }
             self.jwk = jwk
             self.backing = backing
         }
@@ -104,7 +107,10 @@ public struct VerificationKey: Sendable {
     }
 
     /// Whether the key may verify tokens of `algorithm`.
-    public func fits(_ algorithm: JWSAlgorithm) -> Bool { self.algorithms.contains(algorithm) }
+    public func fits(_ algorithm: JWSAlgorithm) -> Bool {
+        guard algorithm.isSupported else { return self.algorithms.contains(algorithm) }
+        return self.storage.algorithmBits & 1 << algorithm.identifier != 0
+    }
 
     /// Verifies a raw signature over `message` with `algorithm`.
     ///

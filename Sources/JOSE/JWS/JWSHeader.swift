@@ -12,18 +12,18 @@ public struct JWSHeader: Hashable, Sendable {
     }
     /// `kid`.
     public var keyID: String? {
-        get { self.storage.fields.keyID }
-        set { self.fields.keyID = newValue }
+        get { self.text(self.storage.fields.keyID) }
+        set { self.fields.keyID = .string(newValue) }
     }
     /// `typ`, e.g. `JWT`.
     public var type: String? {
-        get { self.storage.fields.type }
-        set { self.fields.type = newValue }
+        get { self.text(self.storage.fields.type) }
+        set { self.fields.type = .string(newValue) }
     }
     /// `cty`.
     public var contentType: String? {
-        get { self.storage.fields.contentType }
-        set { self.fields.contentType = newValue }
+        get { self.text(self.storage.fields.contentType) }
+        set { self.fields.contentType = .string(newValue) }
     }
     /// `crit`: extension names the recipient must understand.
     public var critical: [String]? {
@@ -32,8 +32,8 @@ public struct JWSHeader: Hashable, Sendable {
     }
     /// `x5t`.
     public var x509ThumbprintSHA1: String? {
-        get { self.storage.fields.x509ThumbprintSHA1 }
-        set { self.fields.x509ThumbprintSHA1 = newValue }
+        get { self.text(self.storage.fields.x509ThumbprintSHA1) }
+        set { self.fields.x509ThumbprintSHA1 = .string(newValue) }
     }
 
     /// Every member, including the typed ones, in document order.
@@ -55,7 +55,33 @@ public struct JWSHeader: Hashable, Sendable {
                     })
             }
         }
-        set { self.fields.source = .object(newValue) }
+        set {
+            // The typed members may still point into the scanned bytes: build them before they go.
+            var fields = Fields(algorithm: self.algorithm, critical: self.critical, source: .object(newValue))
+            fields.keyID = .string(self.keyID)
+            fields.type = .string(self.type)
+            fields.contentType = .string(self.contentType)
+            fields.x509ThumbprintSHA1 = .string(self.x509ThumbprintSHA1)
+            self.fields = fields
+        }
+    }
+
+    /// Whether the header has a `kid` equal to `keyID`, code point for code point (RFC 7515 compares
+    /// `kid` values as strings, with no Unicode normalization): read from a token, no `String` is built.
+    func hasKeyID(_ keyID: String?) -> Bool {
+        guard let keyID else { return false }
+        switch self.storage.fields.keyID {
+        case .string(let own): return own.map { ExactText.equal($0, keyID) } ?? false
+        case .scanned(let range):
+            guard case .scanned(let bytes, _) = self.storage.fields.source else { return false }
+            return range.count == keyID.utf8.count && JSONObjectIndex.equal(bytes, range.lowerBound, keyID.utf8.span)
+        }
+    }
+
+    /// Whether the header has a `kid` at all.
+    var hasKeyID: Bool {
+        if case .string(nil) = self.storage.fields.keyID { return false }
+        return true
     }
 
     /// The values, behind one immutable reference: a header travels with every parsed token and every
@@ -70,12 +96,28 @@ public struct JWSHeader: Hashable, Sendable {
 
     private struct Fields: Sendable {
         var algorithm: JWSAlgorithm
-        var keyID: String? = nil
-        var type: String? = nil
-        var contentType: String? = nil
+        var keyID: Text = .string(nil)
+        var type: Text = .string(nil)
+        var contentType: Text = .string(nil)
         var critical: [String]? = nil
-        var x509ThumbprintSHA1: String? = nil
+        var x509ThumbprintSHA1: Text = .string(nil)
         var source: Source
+    }
+
+    /// A string member: built (or absent), or the plain text at a range of the scanned bytes, built
+    /// only when asked for (verifying compares a `kid` without building it).
+    private enum Text: Sendable {
+        case string(String?)
+        case scanned(Range<Int>)
+    }
+
+    private func text(_ text: Text) -> String? {
+        switch text {
+        case .string(let string): return string
+        case .scanned(let range):
+            guard case .scanned(let bytes, _) = self.storage.fields.source else { return nil }
+            return String(decoding: bytes[range], as: UTF8.self)
+        }
     }
 
     /// The fields, read and replaced as a whole (setters are rare: building a header to sign).
@@ -98,7 +140,8 @@ public struct JWSHeader: Hashable, Sendable {
         members["alg"] = .string(algorithm.rawValue)
         if let keyID { members["kid"] = .string(keyID) }
         if let type { members["typ"] = .string(type) }
-        self.storage = Storage(Fields(algorithm: algorithm, keyID: keyID, type: type, source: .object(members)))
+        self.storage = Storage(
+            Fields(algorithm: algorithm, keyID: .string(keyID), type: .string(type), source: .object(members)))
     }
 
     /// Reads a header from a parsed JSON object, checking every registered member's type.
@@ -108,10 +151,10 @@ public struct JWSHeader: Hashable, Sendable {
             throw JOSEError.malformedHeader(reason: "header has no string \"alg\"")
         }
         var fields = Fields(algorithm: JWSAlgorithm(rawValue: algorithm), source: .object(members))
-        fields.keyID = try Self.string(members["kid"], "kid")
-        fields.type = try Self.string(members["typ"], "typ")
-        fields.contentType = try Self.string(members["cty"], "cty")
-        fields.x509ThumbprintSHA1 = try Self.string(members["x5t"], "x5t")
+        fields.keyID = .string(try Self.string(members["kid"], "kid"))
+        fields.type = .string(try Self.string(members["typ"], "typ"))
+        fields.contentType = .string(try Self.string(members["cty"], "cty"))
+        fields.x509ThumbprintSHA1 = .string(try Self.string(members["x5t"], "x5t"))
         if let critical = members["crit"] { fields.critical = try Self.critical(critical) }
         self.storage = Storage(fields)
     }
@@ -125,14 +168,13 @@ public struct JWSHeader: Hashable, Sendable {
             guard let algorithm = simple.algorithm else {
                 throw JOSEError.malformedHeader(reason: "header has no string \"alg\"")
             }
-            func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+            func text(_ range: Range<Int>?) -> Text { range.map { .scanned($0) } ?? .string(nil) }
             self.storage = Storage(
                 Fields(
                     algorithm: JWSAlgorithm.implemented(named: bytes.span.extracting(algorithm))
-                        ?? JWSAlgorithm(rawValue: text(algorithm)),
-                    keyID: simple.keyID.map(text), type: simple.type.map(text),
-                    contentType: simple.contentType.map(text),
-                    x509ThumbprintSHA1: simple.x509ThumbprintSHA1.map(text), source: .scanned(bytes, range)))
+                        ?? JWSAlgorithm(rawValue: String(decoding: bytes[algorithm], as: UTF8.self)),
+                    keyID: text(simple.keyID), type: text(simple.type), contentType: text(simple.contentType),
+                    x509ThumbprintSHA1: text(simple.x509ThumbprintSHA1), source: .scanned(bytes, range)))
             return
         }
         let index = try JSONObjectIndex(bytes, in: range, limits: .token, what: "JWS header")
@@ -146,10 +188,10 @@ public struct JWSHeader: Hashable, Sendable {
                         named: bytes.span.extracting((slot.valueStart + 1)..<(slot.valueEnd - 1)))
                 }
                 if algorithm == nil { algorithm = JSONObjectIndex.string(slot, in: bytes).map(JWSAlgorithm.init(rawValue:)) }
-            case 0x6B_6964?: fields.keyID = try Self.string(slot, bytes, "kid")
-            case 0x74_7970?: fields.type = try Self.string(slot, bytes, "typ")
-            case 0x63_7479?: fields.contentType = try Self.string(slot, bytes, "cty")
-            case 0x78_3574?: fields.x509ThumbprintSHA1 = try Self.string(slot, bytes, "x5t")
+            case 0x6B_6964?: fields.keyID = .string(try Self.string(slot, bytes, "kid"))
+            case 0x74_7970?: fields.type = .string(try Self.string(slot, bytes, "typ"))
+            case 0x63_7479?: fields.contentType = .string(try Self.string(slot, bytes, "cty"))
+            case 0x78_3574?: fields.x509ThumbprintSHA1 = .string(try Self.string(slot, bytes, "x5t"))
             case nil where JSONObjectIndex.hasName(slot, "crit", in: bytes):
                 fields.critical = try Self.critical(JSONObjectIndex.value(slot, in: bytes))
             default: continue

@@ -75,7 +75,7 @@ public struct JWSVerifier: Sendable {
         try self.checkCritical(jws.header)
         let signingInput = jws.compact.utf8.span.extracting(0..<jws.signingInputLength)
         let signature = jws.decoded.span.extracting(jws.signatureRange)
-        guard let keyID = jws.header.keyID else {
+        guard jws.header.hasKeyID else {
             // No kid: every key that fits the algorithm is tried.
             var tried = 0
             for key in self.keys where key.fits(algorithm) {
@@ -86,10 +86,10 @@ public struct JWSVerifier: Sendable {
             throw JOSEError.invalidSignature(reason: "\(algorithm) signature does not verify with any of \(tried) keys")
         }
         // A kid: only keys with that kid, and exactly one of them must fit. Never "any key".
-        let key = try self.key(for: keyID, algorithm: algorithm)
+        let key = try self.key(for: jws.header, algorithm: algorithm)
         guard key.backing.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
             throw JOSEError.invalidSignature(
-                reason: "\(algorithm) signature does not verify with kid \(VerificationKey.name(keyID))")
+                reason: "\(algorithm) signature does not verify with kid \(VerificationKey.name(jws.header.keyID))")
         }
         return key
     }
@@ -137,25 +137,26 @@ public struct JWSVerifier: Sendable {
         }
     }
 
-    private func key(for keyID: String, algorithm: JWSAlgorithm) throws -> VerificationKey {
+    private func key(for header: JWSHeader, algorithm: JWSAlgorithm) throws -> VerificationKey {
         var named = 0
         var fitting: VerificationKey? = nil
-        for key in self.keys where key.keyID == keyID {
+        for key in self.keys where header.hasKeyID(key.keyID) {
             named += 1
             guard key.fits(algorithm) else { continue }
             guard fitting == nil else {
-                throw JOSEError.invalidKey(reason: "kid \(VerificationKey.name(keyID)) is ambiguous: several keys fit \(algorithm)")
+                throw JOSEError.invalidKey(reason: "kid \(VerificationKey.name(header.keyID)) is ambiguous: several keys fit \(algorithm)")
             }
             fitting = key
         }
         if let fitting { return fitting }
+        let keyID = header.keyID
         guard named > 0 else {
-            if let skipped = self.skippedKeys.first(where: { $0.keyID == keyID }) {
+            if let skipped = self.skippedKeys.first(where: { header.hasKeyID($0.keyID) }) {
                 throw JOSEError.keyNotFound(reason: "kid \(VerificationKey.name(keyID)) is unusable: \(skipped.reason)")
             }
             throw JOSEError.keyNotFound(reason: "kid \(VerificationKey.name(keyID)) not in JWKS")
         }
-        let kinds = self.keys.filter { $0.keyID == keyID }.map(\.kind.description).joined(separator: ", ")
+        let kinds = self.keys.filter { header.hasKeyID($0.keyID) }.map(\.kind.description).joined(separator: ", ")
         throw JOSEError.algorithmNotAllowed(reason: "alg \(algorithm) does not fit key \(VerificationKey.name(keyID)) (\(kinds))")
     }
 }
