@@ -273,4 +273,19 @@ import Testing
         header.keyID = nil
         #expect(!header.hasKeyID && header.keyID == nil && header.type == "JWT")
     }
+    @Test("word-wise byte comparison finds a difference at every position of every length up to 40")
+    func wordwiseEqual() {
+        for length in 0...40 {
+            let text = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            let bytes = Array("xx".utf8) + text + Array("yy".utf8)
+            let same = JSONObjectIndex.equal(bytes, 2, text.span)
+            #expect(same)
+            for position in 0..<length {
+                var other = text
+                other[position] ^= 0x01
+                let equal = JSONObjectIndex.equal(bytes, 2, other.span)
+                #expect(!equal, "\(length) \(position)")
+            }
+        }
+    }
 }

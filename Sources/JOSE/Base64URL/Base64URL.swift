@@ -86,6 +86,17 @@ public enum Base64URL {
     static func decodeRun(
         _ input: Span<UInt8>, stoppingAt terminator: UInt8?, into buffer: inout [UInt8], at written: Int
     ) throws(JOSEError) -> Run {
+        // Two copies of the loop: from offset zero, the optimizer proves every store in bounds (it cannot
+        // from an arbitrary offset, and then checks each byte stored), so a run worth it starts there.
+        if written == 0 { return try self.decodeRunBody(input, stoppingAt: terminator, into: &buffer, at: 0) }
+        return try self.decodeRunBody(input, stoppingAt: terminator, into: &buffer, at: written)
+    }
+
+    /// The body of ``decodeRun(_:stoppingAt:into:at:)``, inlined into each of its two call sites.
+    @inline(__always)
+    private static func decodeRunBody(
+        _ input: Span<UInt8>, stoppingAt terminator: UInt8?, into buffer: inout [UInt8], at written: Int
+    ) throws(JOSEError) -> Run {
         // A local span: its count stays in a register while bytes are stored through it.
         var output = buffer.mutableSpan
         let tables = self.tables

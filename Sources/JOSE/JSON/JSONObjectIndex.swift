@@ -210,6 +210,7 @@ struct JSONObjectIndex: Sendable {
     }
 
     /// ``pack(_:_:_:)`` of a name of `length` bytes whose first eight bytes are `word` (first byte lowest).
+    @inline(__always)
     static func pack(word: UInt64, length: Int) -> UInt64 {
         let used = min(length, 7)
         let packed = used == 0 ? 0 : word.byteSwapped >> UInt64(64 - 8 * used)
@@ -300,10 +301,19 @@ struct JSONObjectIndex: Sendable {
             && Self.equal(bytes, slot.valueStart + 1, text.utf8.span)
     }
 
-    /// Whether `bytes[start...]` begins with `other` (the caller has checked that it is long enough).
+    /// Whether `bytes[start...]` begins with `other` (the caller has checked that it is long enough),
+    /// eight bytes at a time.
     static func equal(_ bytes: [UInt8], _ start: Int, _ other: Span<UInt8>) -> Bool {
         let span = bytes.span
-        for offset in 0..<other.count where span[start + offset] != other[offset] { return false }
+        var offset = 0
+        while offset + 8 <= other.count {
+            if Reader.word(span, at: start + offset) != Reader.word(other, at: offset) { return false }
+            offset += 8
+        }
+        while offset < other.count {
+            if span[start + offset] != other[offset] { return false }
+            offset += 1
+        }
         return true
     }
 

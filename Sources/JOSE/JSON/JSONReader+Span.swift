@@ -94,6 +94,7 @@ extension Reader {
     }
 
     /// The eight bytes at `position` as one integer, the first byte lowest (one load).
+    @inline(__always)
     static func word(_ span: Span<UInt8>, at position: Int) -> UInt64 {
         let chunk = span.extracting(position..<(position &+ 8))
         var word: UInt64 = 0
@@ -104,6 +105,7 @@ extension Reader {
     /// The high bit of each byte of `word` that ends a plain string (the quote, the backslash, a control
     /// character, a byte of 0x80 or more), exact for the lowest flagged byte (SWAR "has a byte less
     /// than n / equal to c"; borrows can only flag bytes above a true one).
+    @inline(__always)
     private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = word ^ (ones &* 0x22)  // zero bytes where word has '"'
@@ -114,6 +116,7 @@ extension Reader {
     }
 
     /// The index after the quote at `position`, or `nil` when the byte there is another special one.
+    @inline(__always)
     private static func endAtQuote(_ span: Span<UInt8>, _ position: Int) -> Int? {
         span[position] == UInt8(ascii: "\"") ? position &+ 1 : nil
     }
