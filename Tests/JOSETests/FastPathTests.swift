@@ -288,4 +288,23 @@ import Testing
             }
         }
     }
+    @Test("iss and aud are found by the validator wherever they are, escaped names included")
+    func issuerAndAudienceSlots() throws {
+        let validator = JWTClaimsValidator(issuer: "https://idp.example", audience: "client")
+        for json in [
+            #"{"iss":"https://idp.example","aud":"client"}"#, #"{"a":1,"aud":["x","client"],"b":2,"iss":"https://idp.example"}"#,
+            #"{"i\u0073s":"https://idp.example","\u0061ud":"client"}"#,
+        ] {
+            #expect(throws: Never.self, "\(json)") { try validator.validate(try JWTClaims(payload: Array(json.utf8))) }
+        }
+        for (json, code) in [
+            (#"{"aud":"client"}"#, JOSEError.Code.issuerMismatch), (#"{"iss":"https://idp.example"}"#, .audienceMismatch),
+            (#"{"iss":"https://idp.example/","aud":"client"}"#, .issuerMismatch),
+            (#"{"iss":"https://idp.example","aud":["clients"]}"#, .audienceMismatch),
+            (#"{"is":"https://idp.example","aud":"client"}"#, .issuerMismatch),
+        ] {
+            let error = #expect(throws: JOSEError.self, "\(json)") { try validator.validate(try JWTClaims(payload: Array(json.utf8))) }
+            #expect(error?.code == code, "\(json)")
+        }
+    }
 }

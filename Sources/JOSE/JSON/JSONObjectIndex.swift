@@ -144,7 +144,11 @@ struct JSONObjectIndex: Sendable {
                             reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
                     }
                 }
-                slots.append(slot)
+                // Built again rather than copied: a copy of the one above stalls on store forwarding.
+                slots.append(
+                    Slot(
+                        keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
+                        hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName))
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end else {
                     throw reader(at: index).error("unterminated object")

@@ -32,7 +32,15 @@ public struct JWSAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
     /// The implemented algorithm spelled by `bytes` (the UTF-8 of an `alg` value), found without
     /// building a string; `nil` for any other name.
     static func implemented(named bytes: Span<UInt8>) -> JWSAlgorithm? {
-        Self.position(of: bytes).map { Self.supported[$0] }
+        // The common names first, without a look-up in the tables (the packed forms are checked by a test).
+        switch Self.packed(bytes) {
+        case 0x0500_0052_5332_3536: return .rs256
+        case 0x0500_0045_5332_3536: return .es256
+        case 0x0500_0048_5332_3536: return .hs256
+        case 0x0500_0050_5332_3536: return .ps256
+        case 0x0500_0045_6444_5341: return .edDSA
+        default: return Self.position(of: bytes).map { Self.supported[$0] }
+        }
     }
 
     private static func identifier(of name: String) -> UInt8 {

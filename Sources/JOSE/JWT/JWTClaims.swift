@@ -9,6 +9,10 @@ public struct JWTClaims: Hashable, Sendable {
     /// The buffer holding the claims JSON (a token's decoded parts, say); the index points into it.
     private let payload: [UInt8]
     private let index: JSONObjectIndex
+    /// Where `iss` and `aud` are in ``index``, found while reading: the validator compares them without a
+    /// search by name.
+    private let issuerSlot: Int?
+    private let audienceSlot: Int?
 
     /// `exp`, seconds since the epoch.
     public let expiresAt: Double?
@@ -42,8 +46,11 @@ public struct JWTClaims: Hashable, Sendable {
         var expiresAt: Double? = nil
         var notBefore: Double? = nil
         var issuedAt: Double? = nil
-        for slot in index.slots {
-            switch JSONObjectIndex.shortName(slot, in: payload) {
+        var issuerSlot: Int? = nil
+        var audienceSlot: Int? = nil
+        for (position, slot) in index.slots.enumerated() {
+            let name = JSONObjectIndex.shortName(slot, in: payload)
+            switch name {
             case 0x65_7870?: expiresAt = try Self.numericDate(slot, payload, "exp")
             case 0x6E_6266?: notBefore = try Self.numericDate(slot, payload, "nbf")
             case 0x69_6174?: issuedAt = try Self.numericDate(slot, payload, "iat")
@@ -51,15 +58,19 @@ public struct JWTClaims: Hashable, Sendable {
                 guard slot.first == UInt8(ascii: "\"") else {
                     throw JOSEError.invalidClaim(reason: "\"\(JSONObjectIndex.key(slot, in: payload))\" is not a string")
                 }
+                if name == 0x69_7373 { issuerSlot = position }
             case 0x61_7564?:  // aud
                 guard Self.isAudience(slot, payload) else {
                     throw JOSEError.invalidClaim(reason: "\"aud\" must be a string or an array of strings")
                 }
+                audienceSlot = position
             default:
                 continue
             }
         }
         self.index = index
+        self.issuerSlot = issuerSlot
+        self.audienceSlot = audienceSlot
         self.payload = payload
         self.expiresAt = expiresAt
         self.notBefore = notBefore
@@ -107,10 +118,17 @@ public struct JWTClaims: Hashable, Sendable {
         return JSONObjectIndex.stringValue(slot, in: self.payload, equals: text)
     }
 
+    /// ``claim(_:equals:)`` for `iss`, without the search by name.
+    func issuer(equals text: String) -> Bool {
+        guard let position = self.issuerSlot else { return false }
+        return JSONObjectIndex.stringValue(self.index.slots[position], in: self.payload, equals: text)
+    }
+
     /// Whether `aud` is `audience` or an array containing it, code point for code point, compared
     /// without building the claim.
     public func audienceContains(_ audience: String) -> Bool {
-        guard let slot = self.index.slot(named: "aud", in: self.payload) else { return false }
+        guard let position = self.audienceSlot else { return false }
+        let slot = self.index.slots[position]
         if slot.first == UInt8(ascii: "\"") { return JSONObjectIndex.stringValue(slot, in: self.payload, equals: audience) }
         // Code point for code point, as JSONObjectIndex.stringValue(_:in:equals:) compares (RFC 7519 §2).
         let values = JSONObjectIndex.value(slot, in: self.payload).arrayValue ?? []

@@ -50,7 +50,7 @@ public struct JWTClaimsValidator: Sendable {
         if let issuedAt = claims.issuedAt, !(now + self.leeway >= issuedAt) {
             throw JOSEError.tokenNotYetValid(reason: "token issued \(Self.seconds(issuedAt - now)) in the future")
         }
-        if let issuer = self.issuer, !claims.claim("iss", equals: issuer) {
+        if let issuer = self.issuer, !claims.issuer(equals: issuer) {
             guard let actual = claims.issuer else {
                 throw JOSEError.issuerMismatch(reason: "iss missing, expected \"\(issuer)\"")
             }
