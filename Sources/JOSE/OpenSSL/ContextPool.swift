@@ -17,6 +17,10 @@ final class ContextPool: Sendable {
     }
 
     private let entries = Mutex<[Entry]>([])
+    /// Lock-free slots for tag 0, the only tag of the HMAC and digest pools, whose operations are short
+    /// enough for a mutex to show: each holds a context's address, or 0 when empty. Taking one is one
+    /// atomic exchange, giving one back one compare-and-exchange.
+    private let fastSlots = InlineArray<4, Atomic<Int>> { _ in Atomic(0) }
     private let release: @Sendable (OpaquePointer, Int) -> Void
     private let capacity: Int
 
@@ -30,6 +34,10 @@ final class ContextPool: Sendable {
 
     deinit {
         let release = unsafe self.release
+        for index in self.fastSlots.indices {
+            let bits = self.fastSlots[index].exchange(0, ordering: .acquiring)
+            if let context = unsafe OpaquePointer(bitPattern: bits) { unsafe release(context, 0) }
+        }
         self.entries.withLock { entries in
             for entry in entries { unsafe release(entry.context, entry.tag) }
             entries.removeAll()
@@ -38,7 +46,13 @@ final class ContextPool: Sendable {
 
     /// A pooled context with `tag`, or `nil` when none is free.
     func take(tag: Int) -> OpaquePointer? {
-        unsafe self.entries.withLock { entries -> OpaquePointer? in
+        if tag == 0 {
+            for index in self.fastSlots.indices where self.fastSlots[index].load(ordering: .relaxed) != 0 {
+                let bits = self.fastSlots[index].exchange(0, ordering: .acquiring)
+                if let context = unsafe OpaquePointer(bitPattern: bits) { return unsafe context }
+            }
+        }
+        return unsafe self.entries.withLock { entries -> OpaquePointer? in
             guard let index = entries.lastIndex(where: { $0.tag == tag }) else { return nil }
             return unsafe entries.remove(at: index).context
         }
@@ -46,6 +60,14 @@ final class ContextPool: Sendable {
 
     /// Gives a context back, or frees it when the pool is full.
     func put(_ context: OpaquePointer, tag: Int) {
+        if tag == 0 {
+            let bits = Int(bitPattern: context)
+            for index in self.fastSlots.indices where self.fastSlots[index].load(ordering: .relaxed) == 0 {
+                if self.fastSlots[index].compareExchange(expected: 0, desired: bits, ordering: .releasing).exchanged {
+                    return
+                }
+            }
+        }
         let kept = self.entries.withLock { entries -> Bool in
             guard entries.count < self.capacity else { return false }
             unsafe entries.append(Entry(tag: tag, context: context))
