@@ -307,4 +307,20 @@ import Testing
             #expect(error?.code == code, "\(json)")
         }
     }
+    @Test(
+        "integers read while scanning mean what the full parser reads; other numbers fall back to it",
+        arguments: [
+            "0", "7", "1700000000", "123456789012345", "1234567890123456", "99999999999999999999", "01", "00",
+            "-0", "-1", "1.5", "1e3", "1E3", "0.0", "1.", "2e", "-", "1x", "0e0",
+        ])
+    func scannedIntegers(number: String) throws {
+        let json = #"{"exp":\#(number),"n":\#(number)}"#
+        let parsed = try? JSONParser(limits: .token).parseObject(Array(json.utf8))
+        let claims = try? JWTClaims(payload: Array(json.utf8))
+        #expect((parsed == nil) == (claims == nil), "\(number)")
+        if let parsed, let claims {
+            #expect(claims.expiresAt == parsed["exp"]?.numberValue, "\(number)")
+            #expect(claims["n"] == parsed["n"], "\(number)")
+        }
+    }
 }

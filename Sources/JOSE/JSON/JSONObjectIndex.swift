@@ -21,6 +21,8 @@ struct JSONObjectIndex: Sendable {
         /// The name's length and first (up to seven) bytes in one integer: different integers mean
         /// different names, and for names of up to seven bytes without escapes, equal ones mean equal.
         var packedName: UInt64
+        /// The value when it is a non-negative integer of at most 15 digits (read while scanning), else -1.
+        var integer: Int64 = -1
     }
 
     private(set) var slots: [Slot]
@@ -98,6 +100,7 @@ struct JSONObjectIndex: Sendable {
                 index = Reader.endOfWhitespace(span, from: index + 1, to: end)
                 let valueStart = index
                 var valueEscaped = false
+                var integer: Int64 = -1
                 guard index < end else {
                     throw reader(at: index).error("unexpected end")
                 }
@@ -105,11 +108,10 @@ struct JSONObjectIndex: Sendable {
                 if first == UInt8(ascii: "\""), let after = Reader.endOfPlainString(span, from: index + 1, to: end) {
                     values += 1
                     index = after
-                } else if first &- 0x30 < 10, let number = Reader.endOfNumber(span, from: index, to: end),
-                    number.isInteger, number.end - index <= 16
-                {
+                } else if first &- 0x30 < 10, let number = Reader.endOfShortInteger(span, from: index, to: end) {
                     values += 1
                     index = number.end
+                    integer = number.value
                 } else {
                     var slow = reader(at: index)
                     slow.values = values
@@ -148,7 +150,8 @@ struct JSONObjectIndex: Sendable {
                 slots.append(
                     Slot(
                         keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
-                        hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName))
+                        hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName,
+                        integer: integer))
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end else {
                     throw reader(at: index).error("unterminated object")
@@ -266,18 +269,9 @@ struct JSONObjectIndex: Sendable {
     }
 
     /// The number in a slot, or `nil` when the value is not a number; plain integers (NumericDates)
-    /// are read straight from the bytes.
+    /// were read while scanning.
     static func number(_ slot: Slot, in bytes: [UInt8]) -> Double? {
-        let span = bytes.span
-        if slot.first &- 0x30 < 10, slot.valueEnd - slot.valueStart <= 15 {
-            var integer: Int64 = 0
-            var position = slot.valueStart
-            while position < slot.valueEnd, span[position] &- 0x30 < 10 {
-                integer = integer &* 10 &+ Int64(span[position] &- 0x30)
-                position += 1
-            }
-            if position == slot.valueEnd { return Double(integer) }
-        }
+        if slot.integer >= 0 { return Double(slot.integer) }
         guard case .number(let number) = Self.value(slot, in: bytes) else { return nil }
         return number
     }

@@ -53,6 +53,27 @@ extension Reader {
         return (position, isInteger)
     }
 
+    /// The end and value of a non-negative integer of at most 15 digits starting at `start` (a
+    /// NumericDate, say), read in one pass; `nil` for anything else, including a number that goes on
+    /// with more digits, a fraction or an exponent, and a leading zero before digits: the full scanner
+    /// then decides.
+    static func endOfShortInteger(_ span: Span<UInt8>, from start: Int, to end: Int) -> (end: Int, value: Int64)? {
+        var position = start
+        var value: Int64 = 0
+        while position < end, position - start < 15, span[position] &- 0x30 < 10 {
+            value = value &* 10 &+ Int64(span[position] &- 0x30)
+            position += 1
+        }
+        guard position > start, !(span[start] == UInt8(ascii: "0") && position - start > 1) else { return nil }
+        if position < end {
+            switch span[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return nil
+            default: break
+            }
+        }
+        return (position, value)
+    }
+
     /// The index after the closing quote of a string of printable ASCII without escapes that starts at
     /// `start`, or `nil` when the string needs the full reader.
     static func endOfPlainString(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
