@@ -29,6 +29,10 @@ public func fuzzCompactJWS(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         Fuzz.check(jws.header.algorithm.rawValue.lowercased() != "none", "alg none verified")
         Fuzz.check(verified.key.fits(jws.header.algorithm), "verified with a key that does not fit the alg")
         Fuzz.check(verified.payload == jws.payload, "verified payload differs")
+        if let keyID = jws.header.keyID {
+            // Keys are selected by kid code point for code point, never by Unicode equivalence.
+            Fuzz.check(verified.key.keyID.map { Array($0.utf8) } == Array(keyID.utf8), "verified with another kid")
+        }
     }
     _ = try? jwt.verify(jws.compact)
     if let claims = try? JWTClaims(payload: jws.payload) { _ = claims.all }

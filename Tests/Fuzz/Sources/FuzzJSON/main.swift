@@ -34,6 +34,15 @@ public func fuzzJSON(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
             for value in audience { Fuzz.check(claims.audienceContains(value), "audienceContains misses \(value)") }
         }
         if case .number(let exp)? = object["exp"] { Fuzz.check(claims.expiresAt == exp, "exp differs") }
+        // The validator finds iss and aud where the scan recorded them, whatever else is around them.
+        if let issuer = claims.issuer, let audience = claims.audience?.first {
+            let accepting = JWTClaimsValidator(issuer: issuer, audience: audience, leeway: .greatestFiniteMagnitude)
+            do { try accepting.validate(claims) } catch {
+                Fuzz.check(false, "the validator refused the token's own iss and aud: \(error)")
+            }
+            let refusing = JWTClaimsValidator(issuer: issuer + "x", leeway: .greatestFiniteMagnitude)
+            Fuzz.check((try? refusing.validate(claims)) == nil, "the validator accepted a different iss")
+        }
     } catch let error as JOSEError {
         if object != nil {
             // The parser accepted an object: only a registered claim of the wrong type may be refused.
