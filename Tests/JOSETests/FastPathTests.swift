@@ -311,7 +311,9 @@ import Testing
         "integers read while scanning mean what the full parser reads; other numbers fall back to it",
         arguments: [
             "0", "7", "1700000000", "123456789012345", "1234567890123456", "99999999999999999999", "01", "00",
-            "-0", "-1", "1.5", "1e3", "1E3", "0.0", "1.", "2e", "-", "1x", "0e0",
+            "-0", "-1", "1.5", "1e3", "1E3", "0.0", "1.", "2e", "-", "1x", "0e0", "12345678", "98765432", "100000000",
+            "1234567", "123456789", "1234567.5", "12345678.5", "12345678e1", "09876543", "12345678901234", "1234x678",
+            "12345 78", "99999999",
         ])
     func scannedIntegers(number: String) throws {
         let json = #"{"exp":\#(number),"n":\#(number)}"#
@@ -321,6 +323,19 @@ import Testing
         if let parsed, let claims {
             #expect(claims.expiresAt == parsed["exp"]?.numberValue, "\(number)")
             #expect(claims["n"] == parsed["n"], "\(number)")
+        }
+    }
+    @Test("integers of one to fifteen digits, at random, are read as Int64 reads them")
+    func randomIntegers() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let digits = Int.random(in: 1...15, using: &generator)
+            var text = String(Int.random(in: 1...9, using: &generator))
+            for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
+            let json = Array(#"{"exp":\#(text)}"#.utf8)
+            let scanned = Reader.endOfShortInteger(json.span, from: 7, to: json.count)
+            #expect(scanned?.value == Int64(text), "\(text)")
+            #expect(scanned?.end == 7 + text.utf8.count, "\(text)")
         }
     }
 }

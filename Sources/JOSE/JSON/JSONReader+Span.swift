@@ -60,6 +60,10 @@ extension Reader {
     static func endOfShortInteger(_ span: Span<UInt8>, from start: Int, to end: Int) -> (end: Int, value: Int64)? {
         var position = start
         var value: Int64 = 0
+        if start &+ 8 <= end, let eight = Self.eightDigits(Self.word(span, at: start)) {
+            position = start &+ 8
+            value = eight
+        }
         while position < end, position - start < 15, span[position] &- 0x30 < 10 {
             value = value &* 10 &+ Int64(span[position] &- 0x30)
             position += 1
@@ -72,6 +76,22 @@ extension Reader {
             }
         }
         return (position, value)
+    }
+
+    /// The value of eight ASCII digits (the first in the lowest byte), or `nil` when any byte is not a
+    /// digit: SWAR, three multiplications instead of eight steps.
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> Int64? {
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let zeros: UInt64 = 0x3030_3030_3030_3030
+        // Every byte is 0x30-0x39: its high nibble is 3, and adding 6 does not carry out of the nibble.
+        guard word & high == zeros, (word &+ 0x0606_0606_0606_0606) & high == zeros else { return nil }
+        var digits = word &- zeros
+        digits = digits &* 10 &+ (digits >> 8)  // pairs: d0 * 10 + d1 in bytes 0, 2, 4, 6
+        digits =
+            ((digits & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32))
+                &+ ((digits >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32))) >> 32
+        return Int64(digits)
     }
 
     /// The index after the closing quote of a string of printable ASCII without escapes that starts at
