@@ -7,32 +7,32 @@
 public struct JWSHeader: Hashable, Sendable {
     /// `alg`.
     public var algorithm: JWSAlgorithm {
-        get { self.storage.fields.algorithm }
+        get { self.fields.algorithm }
         set { self.fields.algorithm = newValue }
     }
     /// `kid`.
     public var keyID: String? {
-        get { self.text(self.storage.fields.keyID) }
+        get { self.text(self.fields.keyID) }
         set { self.fields.keyID = .string(newValue) }
     }
     /// `typ`, e.g. `JWT`.
     public var type: String? {
-        get { self.text(self.storage.fields.type) }
+        get { self.text(self.fields.type) }
         set { self.fields.type = .string(newValue) }
     }
     /// `cty`.
     public var contentType: String? {
-        get { self.text(self.storage.fields.contentType) }
+        get { self.text(self.fields.contentType) }
         set { self.fields.contentType = .string(newValue) }
     }
     /// `crit`: extension names the recipient must understand.
     public var critical: [String]? {
-        get { self.storage.fields.critical }
+        get { self.fields.critical }
         set { self.fields.critical = newValue }
     }
     /// `x5t`.
     public var x509ThumbprintSHA1: String? {
-        get { self.text(self.storage.fields.x509ThumbprintSHA1) }
+        get { self.text(self.fields.x509ThumbprintSHA1) }
         set { self.fields.x509ThumbprintSHA1 = .string(newValue) }
     }
 
@@ -41,7 +41,7 @@ public struct JWSHeader: Hashable, Sendable {
     /// A header parsed from a token builds these values on first use, not while verifying.
     public var members: JSONObject {
         get {
-            switch self.storage.fields.source {
+            switch self.fields.source {
             case .object(let object): return object
             case .scanned(let bytes, let range):
                 // Validated when the header was read, so indexing it again cannot fail.
@@ -70,29 +70,23 @@ public struct JWSHeader: Hashable, Sendable {
     /// `kid` values as strings, with no Unicode normalization): read from a token, no `String` is built.
     func hasKeyID(_ keyID: String?) -> Bool {
         guard let keyID else { return false }
-        switch self.storage.fields.keyID {
+        switch self.fields.keyID {
         case .string(let own): return own.map { ExactText.equal($0, keyID) } ?? false
         case .scanned(let range):
-            guard case .scanned(let bytes, _) = self.storage.fields.source else { return false }
+            guard case .scanned(let bytes, _) = self.fields.source else { return false }
             return range.count == keyID.utf8.count && JSONObjectIndex.equal(bytes, range.lowerBound, keyID.utf8.span)
         }
     }
 
     /// Whether the header has a `kid` at all.
     var hasKeyID: Bool {
-        if case .string(nil) = self.storage.fields.keyID { return false }
+        if case .string(nil) = self.fields.keyID { return false }
         return true
     }
 
-    /// The values, behind one immutable reference: a header travels with every parsed token and every
-    /// verified result, and copying one reference costs one retain where seven fields cost fourteen
-    /// reference-count operations. A setter stores a new ``Storage``.
-    private let storage: Storage
-
-    private final class Storage: Sendable {
-        let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
+    /// The values. A token's string members stay ranges of its decoded bytes until asked for, so a
+    /// header copies with one counted reference (the bytes), not one per string.
+    private var fields: Fields
 
     private struct Fields: Sendable {
         var algorithm: JWSAlgorithm
@@ -115,18 +109,11 @@ public struct JWSHeader: Hashable, Sendable {
         switch text {
         case .string(let string): return string
         case .scanned(let range):
-            guard case .scanned(let bytes, _) = self.storage.fields.source else { return nil }
+            guard case .scanned(let bytes, _) = self.fields.source else { return nil }
             return String(decoding: bytes[range], as: UTF8.self)
         }
     }
 
-    /// The fields, read and replaced as a whole (setters are rare: building a header to sign).
-    private var fields: Fields {
-        get { self.storage.fields }
-        set { self = JWSHeader(storage: Storage(newValue)) }
-    }
-
-    private init(storage: Storage) { self.storage = storage }
 
     /// Where ``members`` come from: an object, or the validated JSON of a token's header in a buffer.
     private enum Source: Sendable {
@@ -140,8 +127,7 @@ public struct JWSHeader: Hashable, Sendable {
         members["alg"] = .string(algorithm.rawValue)
         if let keyID { members["kid"] = .string(keyID) }
         if let type { members["typ"] = .string(type) }
-        self.storage = Storage(
-            Fields(algorithm: algorithm, keyID: .string(keyID), type: .string(type), source: .object(members)))
+        self.fields = Fields(algorithm: algorithm, keyID: .string(keyID), type: .string(type), source: .object(members))
     }
 
     /// Reads a header from a parsed JSON object, checking every registered member's type.
@@ -156,7 +142,7 @@ public struct JWSHeader: Hashable, Sendable {
         fields.contentType = .string(try Self.string(members["cty"], "cty"))
         fields.x509ThumbprintSHA1 = .string(try Self.string(members["x5t"], "x5t"))
         if let critical = members["crit"] { fields.critical = try Self.critical(critical) }
-        self.storage = Storage(fields)
+        self.fields = fields
     }
 
     /// Reads a header from the JSON text in `bytes[range]` (a token's decoded header), checking it as
@@ -169,12 +155,11 @@ public struct JWSHeader: Hashable, Sendable {
                 throw JOSEError.malformedHeader(reason: "header has no string \"alg\"")
             }
             func text(_ range: Range<Int>?) -> Text { range.map { .scanned($0) } ?? .string(nil) }
-            self.storage = Storage(
-                Fields(
-                    algorithm: JWSAlgorithm.implemented(named: bytes.span.extracting(algorithm))
-                        ?? JWSAlgorithm(rawValue: String(decoding: bytes[algorithm], as: UTF8.self)),
-                    keyID: text(simple.keyID), type: text(simple.type), contentType: text(simple.contentType),
-                    x509ThumbprintSHA1: text(simple.x509ThumbprintSHA1), source: .scanned(bytes, range)))
+            self.fields = Fields(
+                algorithm: JWSAlgorithm.implemented(named: bytes.span.extracting(algorithm))
+                    ?? JWSAlgorithm(rawValue: String(decoding: bytes[algorithm], as: UTF8.self)),
+                keyID: text(simple.keyID), type: text(simple.type), contentType: text(simple.contentType),
+                x509ThumbprintSHA1: text(simple.x509ThumbprintSHA1), source: .scanned(bytes, range))
             return
         }
         let index = try JSONObjectIndex(bytes, in: range, limits: .token, what: "JWS header")
@@ -199,7 +184,7 @@ public struct JWSHeader: Hashable, Sendable {
         }
         guard let algorithm else { throw JOSEError.malformedHeader(reason: "header has no string \"alg\"") }
         fields.algorithm = algorithm
-        self.storage = Storage(fields)
+        self.fields = fields
     }
 
     /// Equal when every member is equal (and so every typed property read from them).
