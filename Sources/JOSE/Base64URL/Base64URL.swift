@@ -100,19 +100,17 @@ public enum Base64URL {
         // A local span: its count stays in a register while bytes are stored through it.
         var output = buffer.mutableSpan
         let tables = self.tables
-        let d0 = tables.d0.span
-        let d1 = tables.d1.span
-        let d2 = tables.d2.span
-        let d3 = tables.d3.span
+        // One table in four quarters (one base register, the quarter's offset folded into the address).
+        let t = tables.shifted.span
         // Lets the optimizer drop the bounds checks of lookups by a byte.
-        guard d0.count == 256, d1.count == 256, d2.count == 256, d3.count == 256 else { preconditionFailure() }
+        guard t.count == 1024 else { preconditionFailure() }
         let count = input.count
         var index = 0
         var out = written
         while index + 8 <= count, out + 6 <= output.count {
             let chunk = input.extracting(index..<(index + 8))
-            let high = d0[Int(chunk[0])] | d1[Int(chunk[1])] | d2[Int(chunk[2])] | d3[Int(chunk[3])]
-            let low = d0[Int(chunk[4])] | d1[Int(chunk[5])] | d2[Int(chunk[6])] | d3[Int(chunk[7])]
+            let high = t[Int(chunk[0])] | t[256 &+ Int(chunk[1])] | t[512 &+ Int(chunk[2])] | t[768 &+ Int(chunk[3])]
+            let low = t[Int(chunk[4])] | t[256 &+ Int(chunk[5])] | t[512 &+ Int(chunk[6])] | t[768 &+ Int(chunk[7])]
             if (high | low) & Tables.invalid != 0 { break }
             output[out] = UInt8(truncatingIfNeeded: high >> 16)
             output[out + 1] = UInt8(truncatingIfNeeded: high >> 8)
@@ -124,8 +122,8 @@ public enum Base64URL {
             out += 6
         }
         while index + 4 <= count, out + 3 <= output.count {
-            let group = d0[Int(input[index])] | d1[Int(input[index + 1])] | d2[Int(input[index + 2])]
-                | d3[Int(input[index + 3])]
+            let group = t[Int(input[index])] | t[256 &+ Int(input[index + 1])] | t[512 &+ Int(input[index + 2])]
+                | t[768 &+ Int(input[index + 3])]
             if group & Tables.invalid != 0 { break }
             output[out] = UInt8(truncatingIfNeeded: group >> 16)
             output[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
@@ -135,7 +133,7 @@ public enum Base64URL {
         }
         // At most three characters of the run are left before its end.
         var end = index
-        while end < count, d3[Int(input[end])] & Tables.invalid == 0 { end += 1 }
+        while end < count, t[768 &+ Int(input[end])] & Tables.invalid == 0 { end += 1 }
         if end < count, input[end] != terminator { throw self.describeFailure(input, at: end) }
         switch end - index {
         case 0:
@@ -143,12 +141,12 @@ public enum Base64URL {
         case 1:
             throw JOSEError.malformedBase64URL(reason: "length \(end) is not a valid base64url length")
         case 2:
-            let group = d0[Int(input[index])] | d1[Int(input[index + 1])]
+            let group = t[Int(input[index])] | t[256 &+ Int(input[index + 1])]
             guard group & 0xFFFF == 0 else { throw JOSEError.malformedBase64URL(reason: "non-canonical trailing bits") }
             output[out] = UInt8(truncatingIfNeeded: group >> 16)
             out += 1
         case 3:
-            let group = d0[Int(input[index])] | d1[Int(input[index + 1])] | d2[Int(input[index + 2])]
+            let group = t[Int(input[index])] | t[256 &+ Int(input[index + 1])] | t[512 &+ Int(input[index + 2])]
             guard group & 0xFF == 0 else { throw JOSEError.malformedBase64URL(reason: "non-canonical trailing bits") }
             output[out] = UInt8(truncatingIfNeeded: group >> 16)
             output[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
@@ -159,26 +157,22 @@ public enum Base64URL {
         return Run(end: end, written: out)
     }
 
-    /// Four 256-entry tables mapping a character to its six bits, already shifted to their place in
+    /// Four 256-entry tables (as one) mapping a character to its six bits, already shifted to their place in
     /// a 24-bit group (first character to bits 18-23, and so on); a byte outside the alphabet maps to
     /// ``invalid``, so OR-ing a group's four entries flags any bad character with one test.
     struct Tables: Sendable {
         static let invalid: UInt32 = 0x0100_0000
-        let d0: [UInt32]
-        let d1: [UInt32]
-        let d2: [UInt32]
-        let d3: [UInt32]
+        /// Four quarters of 256 entries: the first character's shift, then the second's, and so on.
+        let shifted: [UInt32]
 
         init() {
-            func table(shift: UInt32) -> [UInt32] {
-                var table = [UInt32](repeating: Self.invalid, count: 256)
-                for (index, byte) in Base64URL.alphabet.enumerated() { table[Int(byte)] = UInt32(index) << shift }
-                return table
+            var shifted = [UInt32](repeating: Self.invalid, count: 1024)
+            for (quarter, shift) in [18, 12, 6, 0].enumerated() {
+                for (index, byte) in Base64URL.alphabet.enumerated() {
+                    shifted[quarter * 256 + Int(byte)] = UInt32(index) << UInt32(shift)
+                }
             }
-            self.d0 = table(shift: 18)
-            self.d1 = table(shift: 12)
-            self.d2 = table(shift: 6)
-            self.d3 = table(shift: 0)
+            self.shifted = shifted
         }
     }
 
@@ -186,7 +180,7 @@ public enum Base64URL {
 
     /// Names the first bad character at or after `start`, or the non-canonical trailing bits.
     private static func describeFailure(_ input: Span<UInt8>, at start: Int) -> JOSEError {
-        for index in start..<input.count where self.tables.d3[Int(input[index])] & Tables.invalid != 0 {
+        for index in start..<input.count where self.tables.shifted[768 + Int(input[index])] & Tables.invalid != 0 {
             let byte = input[index]
             let shown: String
             switch byte {
