@@ -114,7 +114,6 @@ public struct JWSHeader: Hashable, Sendable {
         }
     }
 
-
     /// Where ``members`` come from: an object, or the validated JSON of a token's header in a buffer.
     private enum Source: Sendable {
         case object(JSONObject)
