@@ -128,30 +128,29 @@ struct JSONObjectIndex: Sendable {
                 guard values <= limits.maxValues else {
                     throw JOSEError.limitExceeded(reason: "JSON has more than \(limits.maxValues) values")
                 }
-                let slot = Slot(
-                    keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
-                    hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName)
-                if slots.count < Reader.linearNameLimit {
-                    // Equal names without escapes have equal packed names, so a clear bit proves a new name.
-                    let bit: UInt64 = 1 << ((packedName &* 0x9E37_79B9_7F4A_7C15) >> 58)
-                    anyEscapedName = anyEscapedName || keyEscaped
-                    if anyEscapedName || seenNames & bit != 0 {
-                        try Self.checkUnique(slot, keyEscaped: keyEscaped, among: slots, in: bytes)
-                    }
-                    seenNames |= bit
-                } else {
-                    if names.isEmpty { names = Set(slots.map { Self.keyBytes($0, in: bytes) }) }
-                    guard names.insert(Self.keyBytes(slot, in: bytes)).inserted else {
-                        throw JOSEError.malformedJSON(
-                            reason: "duplicate member \"\(Reader.printable(Self.key(slot, in: bytes)))\"")
-                    }
-                }
-                // Built again rather than copied: a copy of the one above stalls on store forwarding.
+                // Appended first and checked in place: a slot is built once, straight into the array (a copy
+                // of one built on the stack stalls on store forwarding), and read back only on slow paths.
                 slots.append(
                     Slot(
                         keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index,
                         hasEscapes: keyEscaped || valueEscaped, first: first, packedName: packedName,
                         integer: integer))
+                let newest = slots.count - 1
+                if newest < Reader.linearNameLimit {
+                    // Equal names without escapes have equal packed names, so a clear bit proves a new name.
+                    let bit: UInt64 = 1 << ((packedName &* 0x9E37_79B9_7F4A_7C15) >> 58)
+                    anyEscapedName = anyEscapedName || keyEscaped
+                    if anyEscapedName || seenNames & bit != 0 {
+                        try Self.checkUnique(slots[newest], keyEscaped: keyEscaped, among: slots[..<newest], in: bytes)
+                    }
+                    seenNames |= bit
+                } else {
+                    if names.isEmpty { names = Set(slots[..<newest].map { Self.keyBytes($0, in: bytes) }) }
+                    guard names.insert(Self.keyBytes(slots[newest], in: bytes)).inserted else {
+                        throw JOSEError.malformedJSON(
+                            reason: "duplicate member \"\(Reader.printable(Self.key(slots[newest], in: bytes)))\"")
+                    }
+                }
                 index = Reader.endOfWhitespace(span, from: index, to: end)
                 guard index < end else {
                     throw reader(at: index).error("unterminated object")
@@ -174,7 +173,7 @@ struct JSONObjectIndex: Sendable {
     }
 
     /// Rejects a name that equals an earlier one (comparing decoded text when escapes are involved).
-    private static func checkUnique(_ slot: Slot, keyEscaped: Bool, among slots: [Slot], in bytes: [UInt8]) throws {
+    private static func checkUnique(_ slot: Slot, keyEscaped: Bool, among slots: ArraySlice<Slot>, in bytes: [UInt8]) throws {
         let length = slot.keyEnd - slot.keyStart
         for other in slots {
             let same: Bool

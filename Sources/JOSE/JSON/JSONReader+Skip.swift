@@ -102,7 +102,7 @@ extension Reader {
 
     /// Validates a number (RFC 8259 §6, at most 64 characters) and moves past it, without converting it.
     mutating func skipNumber() throws {
-        guard let after = Self.endOfNumber(self.bytes.span, from: self.index, to: self.end)?.end else {
+        guard let after = Self.endOfNumber(self.bytes.span, from: self.index, to: self.end) else {
             throw self.error("invalid number")
         }
         guard after - self.index <= 64 else { throw self.error("number too long") }

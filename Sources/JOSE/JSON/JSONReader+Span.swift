@@ -15,9 +15,8 @@ extension Reader {
         return position
     }
 
-    /// The index after the number that starts at `start`, and whether it has neither fraction nor
-    /// exponent; `nil` when it is not a valid number.
-    static func endOfNumber(_ span: Span<UInt8>, from start: Int, to end: Int) -> (end: Int, isInteger: Bool)? {
+    /// The index after the number that starts at `start`, or `nil` when it is not a valid number.
+    static func endOfNumber(_ span: Span<UInt8>, from start: Int, to end: Int) -> Int? {
         func digits(from position: Int) -> Int {
             var position = position
             while position < end, span[position] &- 0x30 < 10 { position += 1 }
@@ -33,15 +32,12 @@ extension Reader {
         } else {
             return nil
         }
-        var isInteger = true
         if position < end, span[position] == UInt8(ascii: ".") {
-            isInteger = false
             let after = digits(from: position + 1)
             guard after > position + 1 else { return nil }
             position = after
         }
         if position < end, span[position] | 0x20 == UInt8(ascii: "e") {
-            isInteger = false
             position += 1
             if position < end, span[position] == UInt8(ascii: "+") || span[position] == UInt8(ascii: "-") {
                 position += 1
@@ -50,7 +46,7 @@ extension Reader {
             guard after > position else { return nil }
             position = after
         }
-        return (position, isInteger)
+        return position
     }
 
     /// The end and value of a non-negative integer of at most 15 digits starting at `start` (a
@@ -149,11 +145,19 @@ extension Reader {
     @inline(__always)
     private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let quote = word ^ (ones &* 0x22)  // zero bytes where word has '"'
-        let backslash = word ^ (ones &* 0x5C)  // zero bytes where word has '\\'
         let control = (word &- ones &* 0x20) & ~word  // a byte below 0x20
-        let special = control | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | word  // word: >= 0x80
-        return special & 0x8080_8080_8080_8080
+        let special = control | word  // word: a byte of 0x80 or more
+        return special & 0x8080_8080_8080_8080 | Self.bytes(of: word, equalTo: UInt8(ascii: "\""))
+            | Self.bytes(of: word, equalTo: UInt8(ascii: "\\"))
+    }
+
+    /// The high bit of each byte of `word` equal to `byte`, exact for the lowest flagged byte (SWAR
+    /// "has a zero byte" on `word` XOR `byte` repeated; borrows can only flag bytes above a true one).
+    @inline(__always)
+    static func bytes(of word: UInt64, equalTo byte: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let zeroed = word ^ (ones &* UInt64(byte))
+        return (zeroed &- ones) & ~zeroed & 0x8080_8080_8080_8080
     }
 
     /// The index after the quote at `position`, or `nil` when the byte there is another special one.

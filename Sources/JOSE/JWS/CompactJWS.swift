@@ -92,15 +92,12 @@ public struct CompactJWS: Sendable {
         }
     }
 
-    /// The index of the first dot, or the token's length when there is none: eight bytes at a time (SWAR
-    /// "has a zero byte" on the token XOR dots; the lowest flagged byte is exact).
+    /// The index of the first dot, or the token's length when there is none: eight bytes at a time.
     private static func firstDot(_ token: Span<UInt8>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
         var index = 0
         while index + 8 <= token.count {
-            let word = Reader.word(token, at: index) ^ (ones &* UInt64(UInt8(ascii: ".")))
-            let zero = (word &- ones) & ~word & 0x8080_8080_8080_8080
-            if zero != 0 { return index + zero.trailingZeroBitCount >> 3 }
+            let dots = Reader.bytes(of: Reader.word(token, at: index), equalTo: UInt8(ascii: "."))
+            if dots != 0 { return index + dots.trailingZeroBitCount >> 3 }
             index += 8
         }
         while index < token.count, token[index] != UInt8(ascii: ".") { index += 1 }
